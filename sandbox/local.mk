@@ -10,6 +10,42 @@ jail_LDADD = libjailsandbox.a $(POLICY_LIBS) $(NL_LIBS)
 noinst_LIBRARIES += libjailsandbox.a
 libjailsandbox_a_CPPFLAGS = $(jail_CPPFLAGS)
 libjailsandbox_a_SOURCES = \
+	sandbox/caps.c \
+	sandbox/caps.h \
+	sandbox/child.c \
+	sandbox/child.h \
+	sandbox/cli.c \
+	sandbox/cli.h \
+	sandbox/diag.c \
+	sandbox/diag.h \
+	sandbox/env.c \
+	sandbox/env.h \
+	sandbox/idmap.c \
+	sandbox/idmap.h \
+	sandbox/init.c \
+	sandbox/init.h \
+	sandbox/keepupper.c \
+	sandbox/keepupper.h \
+	sandbox/mount.c \
+	sandbox/mount.h \
+	sandbox/net.c \
+	sandbox/net.h \
+	sandbox/paths.c \
+	sandbox/paths.h \
+	sandbox/plan.c \
+	sandbox/plan.h \
+	sandbox/planbuild.h \
+	sandbox/report.c \
+	sandbox/report.h \
+	sandbox/run.c \
+	sandbox/run.h \
+	sandbox/skel.c \
+	sandbox/skel.h \
+	sandbox/sync.c \
+	sandbox/sync.h \
+	sandbox/syscalls.h \
+	sandbox/userns.c \
+	sandbox/userns.h \
 	$(NULL)
 SANDBOX_LIBS = libjailsandbox.a $(POLICY_LIBS) $(NL_LIBS)
 

@@ -1,0 +1,181 @@
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policy/cleanup.h"
+#include "policy/units.h"
+#include "sandbox/caps.h"
+#include "sandbox/child.h"
+#include "sandbox/init.h"
+#include "sandbox/mount.h"
+#include "sandbox/net.h"
+#include "sandbox/syscalls.h"
+#include "sandbox/sync.h"
+
+extern char **environ;
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void timing(const struct sandbox_plan *p, int fd, const char *step, uint64_t *t)
+{
+	char text[64];
+	uint64_t now;
+
+	if (!p->config->debug_timing)
+		return;
+	now = now_us();
+	snprintf(text, sizeof(text), "%s %llu", step, (unsigned long long)(now - *t));
+	sync_send(fd, SYNC_TIMING, 0, 0, text);
+	*t = now;
+}
+
+__attribute__((noreturn)) static void fail(int fd, struct jail_error *e, int code)
+{
+	sync_send_error(fd, e, code);
+	_exit(code);
+}
+
+static int wait_for_maps(int fd, struct jail_error *e)
+{
+	struct sync_msg m;
+	int r = sync_recv(fd, &m);
+
+	if (r == 0) /* jail is gone: nothing to report to, nothing to run */
+		_exit(125);
+	if (r < 0 || m.type != SYNC_MAPS_DONE)
+		return jail_error_set(e, r < 0 ? errno : EPROTO, "wait for the uid/gid maps");
+	return 0;
+}
+
+static int rlimits_apply(const struct jail_config *c, struct jail_error *e)
+{
+	for (size_t i = 0; i < c->n_rlimits; i++)
+		if (setrlimit(c->rlimits[i].resource, &c->rlimits[i].value) < 0)
+			return jail_error_set(e, errno, "setrlimit %s", rlimit_name(c->rlimits[i].resource));
+	return 0;
+}
+
+static int seccomp_apply(const struct jail_seccomp_program *prog, struct jail_error *e)
+{
+	struct sock_fprog fprog;
+
+	if (!prog->insns)
+		return 0;
+	fprog.len = (unsigned short)prog->len;
+	fprog.filter = prog->insns;
+	/* TSYNC is pointless in a single-threaded child; SPEC_ALLOW is not set, so the
+	 * kernel's speculative-store-bypass mitigation stays on for the job. */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		return jail_error_set(e, errno, "load the seccomp filter (%zu instructions)",
+				      prog->len);
+	return 0;
+}
+
+static int fds_close(int keep_fd, struct jail_error *e)
+{
+	/* Everything the caller left open above 2 stays outside (a leaked fd to a host
+	 * directory is a way out of any mount namespace). keep_fd is close-on-exec. */
+	if (keep_fd > 3 && sys_close_range(3, (unsigned int)keep_fd - 1, 0) < 0)
+		return jail_error_set(e, errno, "close_range");
+	if (sys_close_range((unsigned int)keep_fd + 1, ~0U, 0) < 0)
+		return jail_error_set(e, errno, "close_range");
+	return 0;
+}
+
+/* The job, forked by init. In order: rlimits -> setsid -> close fds -> caps ->
+ * no_new_privs -> seccomp -> exec. */
+__attribute__((noreturn)) static void job_exec(const struct sandbox_plan *p, int fd)
+{
+	const struct jail_config *c = p->config;
+	struct jail_error e = { 0 };
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (rlimits_apply(c, &e) < 0)
+		fail(fd, &e, 125);
+	/* A new session has no controlling terminal: TIOCSTI cannot push keystrokes into
+	 * the caller's shell (CVE-2016-7545 and its kind). */
+	if (setsid() < 0) {
+		jail_error_set(&e, errno, "setsid");
+		fail(fd, &e, 125);
+	}
+	if (fds_close(fd, &e) < 0 || caps_apply_child(c->caps_keep, c->caps_ambient, &e) < 0)
+		fail(fd, &e, 125);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		jail_error_set(&e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+		fail(fd, &e, 125);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	environ = p->envp;
+	/* Last: from here on only the syscalls the profile allows work. */
+	if (seccomp_apply(&c->seccomp, &e) < 0)
+		fail(fd, &e, 125);
+	execvp(c->argv[0], c->argv);
+	jail_error_set(&e, errno, "cannot execute '%s'", c->argv[0]);
+	if (errno == ENOENT && !strchr(c->argv[0], '/'))
+		jail_error_hint(&e, "not found in PATH inside the sandbox (%s)",
+				getenv("PATH") ? getenv("PATH") : "");
+	else if (errno == ENOENT)
+		jail_error_hint(&e, "the path does not exist inside the sandbox; host paths are "
+				    "visible only under the work dir, toolchain dirs and binds");
+	fail(fd, &e, errno == ENOENT ? 127 : 126);
+}
+
+void child_main(const struct sandbox_plan *p, int fd)
+{
+	const struct jail_config *c = p->config;
+	struct jail_error e = { 0 };
+	struct mount_state st;
+	uint64_t t = now_us();
+	sigset_t all;
+	pid_t job;
+
+	/* Namespaces: user (not mapped yet), mount, pid (we are its pid 1), net, ipc, uts,
+	 * cgroup. If jail dies from here on, so do we, and with us the whole namespace. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Init takes every signal with sigwaitinfo: blocked signals are queued, even the
+	 * ones whose default is to be ignored (SIGCHLD) or that the kernel drops for a
+	 * namespace's pid 1 when they are not handled. The job unblocks them before exec. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	if (wait_for_maps(fd, &e) < 0)
+		fail(fd, &e, 125);
+	timing(p, fd, "maps", &t);
+	/* Mapped: all capabilities inside our user namespace, none outside it. */
+	if (mount_setup_child(p, &st, &e) < 0)
+		fail(fd, &e, 125);
+	timing(p, fd, "mounts", &t);
+	if (net_setup_child(c, &e) < 0)
+		fail(fd, &e, 125);
+	timing(p, fd, "loopback", &t);
+	if (sethostname(c->hostname, strlen(c->hostname)) < 0) {
+		jail_error_set(&e, errno, "sethostname %s", c->hostname);
+		fail(fd, &e, 125);
+	}
+	job = fork();
+	if (job < 0) {
+		jail_error_set(&e, errno, "fork the job");
+		fail(fd, &e, 125);
+	}
+	if (job == 0)
+		job_exec(p, fd);
+	timing(p, fd, "fork", &t);
+	init_main(p, job, fd, &st);
+}

@@ -1,0 +1,13 @@
+#ifndef JAIL_DIAG_H
+#define JAIL_DIAG_H
+
+#include "policy/error.h"
+
+/* After a user namespace could not be created or used (EPERM, ENOSPC, EINVAL): find out
+ * why on this machine and put what to do in e's hint. Each known cause has its own
+ * diagnostic: AppArmor's userns restriction (Ubuntu 23.10+), the Debian/Ubuntu sysctl
+ * kernel.unprivileged_userns_clone=0, user.max_user_namespaces=0, a container's seccomp
+ * filter. */
+void diag_userns(struct jail_error *e);
+
+#endif

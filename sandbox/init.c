@@ -1,0 +1,80 @@
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "policy/cleanup.h"
+#include "sandbox/init.h"
+#include "sandbox/keepupper.h"
+#include "sandbox/sync.h"
+
+/* Reap every child that has exited; returns true once the job itself has. */
+static bool reap(pid_t job, int *job_status)
+{
+	bool job_done = false;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == job) {
+			*job_status = status;
+			job_done = true;
+		}
+	}
+	return job_done;
+}
+
+static void forward(pid_t job, int sig)
+{
+	/* The job is a session and group leader (setsid): ^C must reach make's children
+	 * too, as it would without the sandbox. */
+	if (kill(-job, sig) < 0)
+		kill(job, sig);
+}
+
+/* When the job is gone, nothing else in the sandbox may outlive it: kill(-1) from
+ * pid 1 reaches every process in the namespace but init, then reap them all. */
+static void kill_rest(void)
+{
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
+void init_main(const struct sandbox_plan *p, pid_t job, int sync_fd, struct mount_state *st)
+{
+	int job_status = 0;
+	sigset_t all;
+
+	/* Not dumpable: the job cannot read our memory through /proc or ptrace us. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_NAME, "jail-init", 0, 0, 0);
+	sigfillset(&all);
+	for (;;) {
+		siginfo_t info;
+		int sig = sigwaitinfo(&all, &info);
+
+		if (sig < 0)
+			continue;
+		if (sig == SIGCHLD) {
+			if (reap(job, &job_status))
+				break;
+			continue;
+		}
+		forward(job, sig);
+	}
+	kill_rest();
+	if (st->keep_upper_fd >= 0) {
+		struct jail_error e = { 0 };
+		/* Asked for and not done: the parent exits 125 even if the job succeeded. */
+		if (keep_upper_copy(p, st->scratch_fd, st->keep_upper_fd, &e) < 0)
+			sync_send_error(sync_fd, &e, 125);
+	}
+	sync_send(sync_fd, SYNC_EXIT, 0, job_status, NULL);
+	_exit(0);
+}

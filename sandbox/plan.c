@@ -1,0 +1,148 @@
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "policy/cleanup.h"
+#include "sandbox/env.h"
+#include "sandbox/paths.h"
+#include "sandbox/plan.h"
+#include "sandbox/planbuild.h"
+#include "sandbox/skel.h"
+#include "sandbox/userns.h"
+
+extern char **environ;
+
+void plan_free(struct sandbox_plan *p)
+{
+	for (size_t i = 0; i < p->n_layers; i++) {
+		free(p->layers[i].dir);
+		free(p->layers[i].link);
+		free(p->layers[i].skel);
+	}
+	free(p->layers);
+	free(p->home);
+	free(p->user);
+	strv_free(p->envp);
+	free(p->exec_path);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The default work dir is the current one. Exposing the whole home directory (or /)
+ * read-write because the user happened to stand there is the classic way a sandbox
+ * gets emptied by a script: refuse unless -w says so explicitly. */
+static int workdir_resolve(struct jail_config *c, const char *home, struct jail_error *e)
+{
+	char buf[4096];
+	char *real;
+	struct stat st;
+
+	if (!c->workdir) {
+		if (!getcwd(buf, sizeof(buf)))
+			return jail_error_set(e, errno, "getcwd");
+		c->workdir = xstrdup(buf);
+	}
+	real = realpath(c->workdir, NULL);
+	if (!real || stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		jail_error_set(e, real ? ENOTDIR : errno, "work directory %s", c->workdir);
+		free(real);
+		return -1;
+	}
+	free(c->workdir);
+	c->workdir = real;
+	if (!c->workdir_explicit &&
+	    (strcmp(real, "/") == 0 || (home && path_is_under(home, real)))) {
+		jail_error_set(e, 0, "the current directory %s would give the job read-write "
+				     "access to %s", real,
+			       strcmp(real, "/") == 0 ? "the whole filesystem" : "your home directory");
+		return jail_error_hint(e, "run jail from a project directory, or pass -w DIR "
+					  "explicitly if that is really what you want");
+	}
+	return 0;
+}
+
+static int sources_check(const struct jail_config *c, struct jail_error *e)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		if (c->mounts[i].kind == JAIL_MOUNT_TMPFS)
+			continue;
+		if (stat(c->mounts[i].src, &st) < 0)
+			return jail_error_set(e, errno, "%s source %s",
+					      c->mounts[i].kind == JAIL_MOUNT_BIND ? "--bind" : "--ro-bind",
+					      c->mounts[i].src);
+	}
+	if (c->keep_upper) {
+		if (mkdir(c->keep_upper, 0755) < 0 && errno != EEXIST)
+			return jail_error_set(e, errno, "--keep-upper %s", c->keep_upper);
+		if (stat(c->keep_upper, &st) < 0 || !S_ISDIR(st.st_mode))
+			return jail_error_set(e, ENOTDIR, "--keep-upper %s", c->keep_upper);
+	}
+	return 0;
+}
+
+static int layers_plan(struct sandbox_plan *p, struct jail_error *e)
+{
+	char *const *dirs = p->config->toolchain_dirs;
+	size_t n = strv_length(dirs);
+
+	p->layers = xcalloc(n ? n : 1, sizeof(*p->layers));
+	for (size_t i = 0; i < n; i++) {
+		struct toolchain_layer *l = &p->layers[p->n_layers];
+		char target[4096];
+		struct stat st;
+		ssize_t len;
+
+		if (lstat(dirs[i], &st) < 0) {
+			if (errno == ENOENT)
+				continue; /* "where they exist" */
+			return jail_error_set(e, errno, "toolchain directory %s", dirs[i]);
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if ((len = readlink(dirs[i], target, sizeof(target) - 1)) < 0)
+				return jail_error_set(e, errno, "readlink %s", dirs[i]);
+			target[len] = '\0';
+			l->link = xstrdup(target);
+		} else if (!S_ISDIR(st.st_mode)) {
+			return jail_error_set(e, ENOTDIR, "toolchain directory %s", dirs[i]);
+		} else if (skel_prepare(dirs[i], &l->skel, e) < 0) {
+			return -1;
+		}
+		l->dir = xstrdup(dirs[i]);
+		p->n_layers++;
+	}
+	return 0;
+}
+
+int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error *e)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	struct passwd *pw = getpwuid(uid);
+	const char *host_home = pw ? pw->pw_dir : getenv("HOME");
+	_cleanup_free_ char *user = xstrdup(pw ? pw->pw_name : "jail");
+
+	memset(p, 0, sizeof(*p));
+	p->config = c;
+	if (workdir_resolve(c, host_home, e) < 0 || sources_check(c, e) < 0 ||
+	    layers_plan(p, e) < 0)
+		return -1;
+	if (userns_prepare(p, uid, gid, user, e) < 0)
+		return -1;
+	p->user = xstrdup(p->uid == 0 ? "root" : user);
+	if (p->uid == 0)
+		p->home = xstrdup("/root");
+	else if (host_home && host_home[0] == '/' && strcmp(host_home, "/") != 0)
+		p->home = path_normalize(host_home, "$HOME", e);
+	else
+		p->home = xasprintf("/home/%s", user);
+	if (!p->home)
+		return -1;
+	p->envp = env_build(c, environ, p->home, p->user);
+	return 0;
+}
