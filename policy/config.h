@@ -15,6 +15,14 @@
 
 #define JAIL_UNSET UINT64_MAX /* "no limit asked for" in the uint64 limit fields */
 
+/* What `--root` keeps: the capabilities that make uid 0 inside a user namespace able to
+ * own and chown files as a package build expects (chown, dac_override, dac_read_search,
+ * fowner, fsetid, kill, setgid, setuid, setfcap). They act only on ids mapped into the
+ * namespace; nothing here reaches the host. */
+#define JAIL_ROOT_CAPS                                                                   \
+	((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 3) | (1ULL << 4) | (1ULL << 5) | \
+	 (1ULL << 6) | (1ULL << 7) | (1ULL << 31))
+
 enum jail_map_mode {
 	JAIL_MAP_SELF,	 /* caller's uid/gid only, written directly */
 	JAIL_MAP_SUBUID, /* caller + /etc/subuid range, through newuidmap/newgidmap */

@@ -81,7 +81,7 @@ int parse_size(const char *s, uint64_t *out, int allow_max, struct jail_error *e
 		return bad_value(e, s, expected);
 	v *= mult;
 	if (v >= 18446744073709551615.0L)
-		return jail_error_set(e, 0, "size '%s' is too large", s);
+		return jail_error_set(e, 0, "size '%s' is too large: expected less than 16E", s);
 	if (mult == 1 && v != floorl(v))
 		return bad_value(e, s, "a whole number of bytes");
 	*out = (uint64_t)v;

@@ -21,6 +21,7 @@
 #include "sandbox/net.h"
 #include "sandbox/syscalls.h"
 #include "sandbox/sync.h"
+#include "sandbox/testhook.h"
 
 extern char **environ;
 
@@ -36,6 +37,8 @@ static void timing(const struct sandbox_plan *p, int fd, const char *step, uint6
 	char text[64];
 	uint64_t now;
 
+	snprintf(text, sizeof(text), "child:%s", step);
+	test_pause(text);
 	if (!p->config->debug_timing)
 		return;
 	now = now_us();
@@ -123,6 +126,7 @@ __attribute__((noreturn)) static void job_exec(const struct sandbox_plan *p, int
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	environ = p->envp;
+	test_pause("job:exec");
 	/* Last: from here on only the syscalls the profile allows work. */
 	if (seccomp_apply(&c->seccomp, &e) < 0)
 		fail(fd, &e, 125);
@@ -169,6 +173,7 @@ void child_main(const struct sandbox_plan *p, int fd)
 		jail_error_set(&e, errno, "sethostname %s", c->hostname);
 		fail(fd, &e, 125);
 	}
+	timing(p, fd, "hostname", &t);
 	job = fork();
 	if (job < 0) {
 		jail_error_set(&e, errno, "fork the job");

@@ -60,7 +60,8 @@ void cli_usage(FILE *f)
 	      "Profile and identity:\n"
 	      "  -p, --profile NAME|FILE   policy profile (default: default)\n"
 	      "      --map self|subuid     uid/gid map: your ids only, or your /etc/subuid range\n"
-	      "      --root                run the job as uid 0 inside the namespace\n"
+	      "      --root                run the job as uid 0 inside, keeping the file-ownership\n"
+	      "                            capabilities (chown, fowner, dac_override, setuid...)\n"
 	      "Filesystem:\n"
 	      "  -w, --workdir DIR         bound read-write at the same path; the job's cwd\n"
 	      "                            (default: the current directory)\n"
@@ -269,6 +270,7 @@ static int apply_identity_fs(struct jail_config *c, int opt, const char *arg,
 		return 0;
 	case OPT_ROOT:
 		c->root_inside = true;
+		c->caps_keep |= JAIL_ROOT_CAPS;
 		return 0;
 	case 'w':
 		if (!(path = path_normalize(arg, "--workdir", e)))

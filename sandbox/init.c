@@ -12,6 +12,7 @@
 #include "sandbox/init.h"
 #include "sandbox/keepupper.h"
 #include "sandbox/sync.h"
+#include "sandbox/testhook.h"
 
 /* Reap every child that has exited; returns true once the job itself has. */
 static bool reap(pid_t job, int *job_status)
@@ -68,6 +69,7 @@ void init_main(const struct sandbox_plan *p, pid_t job, int sync_fd, struct moun
 		}
 		forward(job, sig);
 	}
+	test_pause("init:wait");
 	kill_rest();
 	if (st->keep_upper_fd >= 0) {
 		struct jail_error e = { 0 };

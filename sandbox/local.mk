@@ -44,6 +44,8 @@ libjailsandbox_a_SOURCES = \
 	sandbox/sync.c \
 	sandbox/sync.h \
 	sandbox/syscalls.h \
+	sandbox/testhook.c \
+	sandbox/testhook.h \
 	sandbox/userns.c \
 	sandbox/userns.h \
 	$(NULL)

@@ -23,6 +23,7 @@
 #include "sandbox/run.h"
 #include "sandbox/sync.h"
 #include "sandbox/syscalls.h"
+#include "sandbox/testhook.h"
 #include "sandbox/userns.h"
 
 /* Signals a terminal or a CI runner sends to stop or resize a job: passed on to it. */
@@ -62,6 +63,11 @@ static void timing(struct run_state *s, const char *step, double *t)
 	if (s->c->debug_timing)
 		fprintf(stderr, "jail: timing: %-10s %8.3f ms\n", step, (now - *t) * 1e3);
 	*t = now;
+	{
+		char name[32];
+		snprintf(name, sizeof(name), "parent:%s", step);
+		test_pause(name);
+	}
 }
 
 static int signals_block(struct run_state *s, struct jail_error *e)
