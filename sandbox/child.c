@@ -159,7 +159,8 @@ void child_main(const struct sandbox_plan *p, int fd)
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	signal(SIGCHLD, SIG_DFL);
-	if (wait_for_maps(fd, &e) < 0)
+	/* Init holds nothing of the caller's either: only what it opens from here on. */
+	if (fds_close(fd, &e) < 0 || wait_for_maps(fd, &e) < 0)
 		fail(fd, &e, 125);
 	timing(p, fd, "maps", &t);
 	/* Mapped: all capabilities inside our user namespace, none outside it. */

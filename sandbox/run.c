@@ -157,6 +157,8 @@ static void handle_msg(struct run_state *s, const struct sync_msg *m)
 	case SYNC_EXIT:
 		s->have_exit = true;
 		s->job_status = m->code;
+		if (s->c->debug_timing)
+			fprintf(stderr, "jail: timing: exit message at %.3f ms\n", (now_s() - s->t0) * 1e3);
 		break;
 	case SYNC_TIMING:
 		if (s->c->debug_timing) {
