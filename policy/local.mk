@@ -2,6 +2,8 @@
 noinst_LIBRARIES += libjailpolicy.a
 libjailpolicy_a_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) $(YAML_CFLAGS)
 libjailpolicy_a_SOURCES = \
+	policy/bpf_interp.c \
+	policy/bpf_interp.h \
 	policy/cleanup.h \
 	policy/config.c \
 	policy/config.h \
@@ -9,7 +11,33 @@ libjailpolicy_a_SOURCES = \
 	policy/error.h \
 	policy/profile.c \
 	policy/profile.h \
+	policy/profile_merge.c \
+	policy/profile_model.h \
+	policy/profile_parse.c \
+	policy/profile_resolve.c \
+	policy/profile_explain.c \
+	policy/profile_show.c \
+	policy/profile_show.h \
+	policy/seccomp.c \
+	policy/seccomp.h \
+	policy/seccomp_cache.c \
+	policy/seccomp_cache.h \
+	policy/seccomp_compile.c \
+	policy/seccomp_groups.c \
+	policy/seccomp_groups.h \
+	policy/seccomp_names.c \
 	policy/units.c \
 	policy/units.h \
+	policy/yaml_tree.c \
+	policy/yaml_tree.h \
 	$(NULL)
 POLICY_LIBS = libjailpolicy.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAML_LIBS) -lm
+
+# The shipped profiles and syscall groups, installed into $(datadir)/jail/profiles.
+dist_profiles_DATA += \
+	profiles/build.yaml \
+	profiles/cc.yaml \
+	profiles/default.yaml \
+	profiles/script.yaml \
+	profiles/syscall-groups.yaml \
+	$(NULL)

@@ -1,12 +1,110 @@
 #include "autoconfig.h"
 
-#include "policy/profile.h"
+#include <string.h>
 
-/* Placeholder until the YAML loader lands: the built-in defaults are the profile. */
+#include "policy/cleanup.h"
+#include "policy/profile.h"
+#include "policy/profile_model.h"
+#include "policy/seccomp.h"
+#include "policy/seccomp_cache.h"
+
+/* The one entry point the runtime uses: name -> resolved profile -> jail_config. */
+
+int profile_compile(const struct profile *p, struct jail_seccomp_program *prog,
+		    struct jail_error *e)
+{
+	struct sc_plan *plan = NULL;
+	int r;
+
+	if (sc_plan_build(p, &plan, e) < 0)
+		return jail_error_prefix(e, "profile '%s'", p->name);
+	r = seccomp_cache_compile(plan, prog, e);
+	sc_plan_free(plan);
+	return r;
+}
+
+static void apply_limits(const struct profile *p, struct jail_config *c)
+{
+	static const struct {
+		uint32_t bit;
+		size_t from, to;
+	} fields[] = {
+		{ PF_MEMORY, offsetof(struct profile, memory_max),
+		  offsetof(struct jail_limits, memory_max) },
+		{ PF_MEMORY_HIGH, offsetof(struct profile, memory_high),
+		  offsetof(struct jail_limits, memory_high) },
+		{ PF_CPUS, offsetof(struct profile, cpu_millis),
+		  offsetof(struct jail_limits, cpu_millis) },
+		{ PF_CPU_WEIGHT, offsetof(struct profile, cpu_weight),
+		  offsetof(struct jail_limits, cpu_weight) },
+		{ PF_PIDS, offsetof(struct profile, pids_max),
+		  offsetof(struct jail_limits, pids_max) },
+		{ PF_IO_WEIGHT, offsetof(struct profile, io_weight),
+		  offsetof(struct jail_limits, io_weight) },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (p->has & fields[i].bit)
+			memcpy((char *)&c->limits + fields[i].to, (const char *)p + fields[i].from,
+			       sizeof(uint64_t));
+	if (p->has & PF_SWAP) {
+		/* "max" reads as UINT64_MAX == JAIL_UNSET: swap allowed, not capped. */
+		c->limits.swap_max = p->swap_max;
+		c->limits.allow_swap = p->swap_max != 0;
+	}
+	for (size_t i = 0; i < p->n_io; i++)
+		config_add_io_limit(c, p->io[i].device, p->io[i].read_bps, p->io[i].write_bps);
+	for (size_t i = 0; i < p->n_rlimits; i++)
+		config_set_rlimit(c, p->rlimits[i].resource, &p->rlimits[i].value);
+	if (p->has & PF_TIMEOUT)
+		c->timeout_ms = p->timeout_ms;
+}
+
+static void apply_profile(const struct profile *p, struct jail_config *c)
+{
+	if (p->has & PF_TOOLCHAIN) {
+		strv_free(c->toolchain_dirs);
+		c->toolchain_dirs = p->toolchain ? strv_copy(p->toolchain)
+						 : xcalloc(1, sizeof(char *));
+	}
+	if (p->has & PF_SCRATCH)
+		c->scratch_size = p->scratch;
+	if (p->has & PF_WORKDIR)
+		c->workdir_writable = p->workdir_writable;
+	for (size_t i = 0; i < p->n_mounts; i++)
+		config_add_mount(c, p->mounts[i].kind, p->mounts[i].src, p->mounts[i].dst);
+	if (p->has & PF_MAP)
+		c->map_mode = p->map_mode;
+	if (p->has & PF_ROOT)
+		c->root_inside = p->root_inside;
+	if (p->has & PF_NET)
+		c->net_mode = p->net_mode;
+	apply_limits(p, c);
+	c->caps_keep = p->caps_keep;
+	c->caps_ambient = p->caps_ambient;
+	for (size_t i = 0; p->env_keep && p->env_keep[i]; i++)
+		strv_add(&c->keep_env, p->env_keep[i]);
+	for (size_t i = 0; i < p->n_env_set; i++)
+		config_set_env(c, p->env_set[i].name, p->env_set[i].value);
+}
+
 int profile_apply(const char *name, struct jail_config *c, struct jail_error *e)
 {
-	(void)name;
-	(void)c;
-	(void)e;
+	struct jail_seccomp_program prog = { NULL, 0 };
+	struct profile p;
+
+	if (profile_resolve(name, &p, e) < 0) {
+		profile_free(&p);
+		return -1;
+	}
+	if (profile_compile(&p, &prog, e) < 0) {
+		profile_free(&p);
+		return -1;
+	}
+	/* Nothing is written into c before everything has been checked. */
+	apply_profile(&p, c);
+	free(c->seccomp.insns);
+	c->seccomp = prog;
+	profile_free(&p);
 	return 0;
 }

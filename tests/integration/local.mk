@@ -1,1 +1,15 @@
-# tests/integration
+# tests/integration: bash TAP scripts that run jail as an unprivileged user and assert
+# on what tests/integration/probe (run inside the sandbox) reports. Shared helpers are
+# in lib.sh. JAIL, JAIL_PROBE and JAIL_TESTS_MUST_WORK come from TESTS_ENVIRONMENT.
+check_PROGRAMS += tests/integration/probe
+tests_integration_probe_SOURCES = tests/integration/probe.c
+
+INTEGRATION_TESTS = \
+	tests/integration/userns.sh \
+	tests/integration/mounts.sh \
+	tests/integration/process.sh \
+	tests/integration/exit.sh \
+	tests/integration/teardown.sh \
+	$(NULL)
+TESTS += $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh
