@@ -1,6 +1,9 @@
 #include "autoconfig.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "policy/cleanup.h"
 #include "policy/profile.h"
@@ -10,16 +13,66 @@
 
 /* The one entry point the runtime uses: name -> resolved profile -> jail_config. */
 
+/* Everything the program is made from, as text: the profile's seccomp section as
+ * resolved (before groups are expanded), the groups file's bytes, and the identity of
+ * the jail binary doing the compiling (a rebuilt jail may compile differently). NULL
+ * when an input cannot be read: the slow path then reports the error. */
+static char *inputs_key(const struct profile *p)
+{
+	_cleanup_free_ char *groups_path = NULL, *groups = NULL;
+	struct jail_error ignored = { 0 };
+	size_t groups_len, len = 0;
+	char *text = NULL;
+	struct stat self;
+	FILE *f;
+
+	if (stat("/proc/self/exe", &self) < 0 ||
+	    profile_find_file("syscall-groups.yaml", &groups_path, &ignored) < 0 ||
+	    profile_read_file(groups_path, &groups, &groups_len, &ignored) < 0 ||
+	    !(f = open_memstream(&text, &len)))
+		return NULL;
+	fprintf(f, "inputs v1\njail %s %llu:%llu %lld.%09ld %lld\ndefault %08x\n", PACKAGE_VERSION,
+		(unsigned long long)self.st_dev, (unsigned long long)self.st_ino,
+		(long long)self.st_mtim.tv_sec, self.st_mtim.tv_nsec, (long long)self.st_size,
+		p->default_action);
+	for (size_t i = 0; p->arches && p->arches[i]; i++)
+		fprintf(f, "arch %s\n", p->arches[i]);
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct sc_rule *r = &p->rules[i];
+		fprintf(f, "rule %s %d %08x %d %s", r->name, r->deny, r->action, r->action_set,
+			r->where ? r->where : "");
+		for (unsigned j = 0; j < r->n_conds; j++)
+			fprintf(f, " [%u %d %llx %llx]", r->conds[j].arg, (int)r->conds[j].op,
+				(unsigned long long)r->conds[j].mask,
+				(unsigned long long)r->conds[j].value);
+		fputc('\n', f);
+	}
+	fprintf(f, "groups %s %zu\n", groups_path, groups_len);
+	fwrite(groups, 1, groups_len, f);
+	if (fclose(f) != 0 || strlen(text) != len) {
+		free(text); /* a NUL byte in the groups file: no fast path */
+		return NULL;
+	}
+	return text;
+}
+
 int profile_compile(const struct profile *p, struct jail_seccomp_program *prog,
 		    struct jail_error *e)
 {
+	_cleanup_free_ char *key = inputs_key(p);
 	struct sc_plan *plan = NULL;
 	int r;
 
+	/* A hit here skips parsing the groups file and building the plan (about 1.5 ms of
+	 * the 2 ms a profile took; README "Performance"). */
+	if (key && seccomp_cache_get(key, prog) == 1)
+		return 0;
 	if (sc_plan_build(p, &plan, e) < 0)
 		return jail_error_prefix(e, "profile '%s'", p->name);
 	r = seccomp_cache_compile(plan, prog, e);
 	sc_plan_free(plan);
+	if (r == 0 && key)
+		seccomp_cache_put(key, prog);
 	return r;
 }
 

@@ -47,13 +47,24 @@ uint64_t jail_hash64(const void *data, size_t len, uint64_t seed)
 
 /* Everything that changes the program: the plan, the libseccomp that compiles it,
  * the architecture it is for. */
-static char *cache_text(const struct sc_plan *plan)
+static char *cache_text_of(const char *body)
 {
 	const struct scmp_version *v = seccomp_version();
-	_cleanup_free_ char *canon = sc_plan_canonical(plan);
 
 	return xasprintf("jail seccomp cache v1\nlibseccomp %u.%u.%u\nnative %08x\n%s",
-			 v->major, v->minor, v->micro, seccomp_arch_native(), canon);
+			 v->major, v->minor, v->micro, seccomp_arch_native(), body);
+}
+
+static char *cache_text(const struct sc_plan *plan)
+{
+	_cleanup_free_ char *canon = sc_plan_canonical(plan);
+
+	return cache_text_of(canon);
+}
+
+static char *entry_name(const char *text)
+{
+	return xasprintf("%016llx.bpf", (unsigned long long)jail_hash64(text, strlen(text), 0));
 }
 
 static int safe_dir(int fd, const char **why)
@@ -193,7 +204,7 @@ int seccomp_cache_compile(const struct sc_plan *plan, struct jail_seccomp_progra
 	if (dirfd < 0)
 		return sc_plan_compile(plan, out, e);
 	text = cache_text(plan);
-	name = xasprintf("%016llx.bpf", (unsigned long long)jail_hash64(text, strlen(text), 0));
+	name = entry_name(text);
 	r = load_entry(dirfd, name, text, out);
 	if (r == 1) {
 		last_result = SECCOMP_CACHE_HIT;
@@ -208,4 +219,38 @@ int seccomp_cache_compile(const struct sc_plan *plan, struct jail_seccomp_progra
 	last_result = r < 0 ? SECCOMP_CACHE_REBUILT : SECCOMP_CACHE_MISS;
 	last_why = r < 0 ? "bad entry rebuilt" : "miss, stored";
 	return 0;
+}
+
+int seccomp_cache_get(const char *key, struct jail_seccomp_program *out)
+{
+	const char *env = getenv("JAIL_SECCOMP_CACHE");
+	_cleanup_free_ char *text = NULL, *name = NULL;
+	_cleanup_close_ int dirfd = -1;
+	const char *why;
+
+	if (env && strcmp(env, "0") == 0)
+		return 0;
+	if ((dirfd = open_cache_dir(&why)) < 0)
+		return 0;
+	text = cache_text_of(key);
+	name = entry_name(text);
+	if (load_entry(dirfd, name, text, out) != 1)
+		return 0;
+	last_result = SECCOMP_CACHE_HIT;
+	last_why = "hit (by inputs)";
+	return 1;
+}
+
+void seccomp_cache_put(const char *key, const struct jail_seccomp_program *prog)
+{
+	const char *env = getenv("JAIL_SECCOMP_CACHE");
+	_cleanup_free_ char *text = NULL, *name = NULL;
+	_cleanup_close_ int dirfd = -1;
+	const char *why;
+
+	if ((env && strcmp(env, "0") == 0) || (dirfd = open_cache_dir(&why)) < 0)
+		return;
+	text = cache_text_of(key);
+	name = entry_name(text);
+	store_entry(dirfd, name, text, prog);
 }

@@ -20,6 +20,12 @@ enum seccomp_cache_result {
  * stored). The cache never turns a compile error into success or the reverse. */
 int seccomp_cache_compile(const struct sc_plan *plan, struct jail_seccomp_program *out,
 			  struct jail_error *e);
+/* The hot path's way in: a program stored under a text naming its inputs (the profile's
+ * seccomp section as written, the groups file's bytes, the jail binary), so that a hit
+ * costs neither parsing the groups nor building the plan. get: 1 hit (out filled), 0
+ * miss or cache off; an entry is verified exactly as above. put: best effort. */
+int seccomp_cache_get(const char *key, struct jail_seccomp_program *out);
+void seccomp_cache_put(const char *key, const struct jail_seccomp_program *prog);
 /* What the last call did, and why the cache was off if it was (for --debug output). */
 enum seccomp_cache_result seccomp_cache_last(const char **why);
 

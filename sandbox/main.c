@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "policy/config.h"
 #include "policy/profile.h"
@@ -42,6 +43,7 @@ static int cmd_run(int argc, char **argv)
 	struct jail_error e = { 0 };
 	char *profile = NULL;
 	enum cli_action action;
+	struct timespec t0, t1;
 	int rc;
 
 	if (cli_scan(argc, argv, &profile, &action, &e) < 0) {
@@ -55,9 +57,15 @@ static int cmd_run(int argc, char **argv)
 	}
 	config_init_defaults(&c);
 	c.profile_name = profile ? profile : xstrdup("default");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (profile_apply(c.profile_name, &c, &e) < 0 || cli_apply(argc, argv, &c, &e) < 0) {
 		config_free(&c);
 		return print_error(&e, EXIT_JAIL_FAILED);
+	}
+	if (c.debug_timing) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(stderr, "jail: timing: profile    %8.3f ms\n",
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	}
 	e.msg[0] = '\0';
 	rc = run_job(&c, &e);

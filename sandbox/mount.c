@@ -271,10 +271,10 @@ static int layer_setup(int root_fd, int scratch_fd, const struct toolchain_layer
 	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return jail_error_set(e, errno, "create the upper layer for %s", l->dir);
 	if (skel_fd >= 0)
-		opts = xasprintf("lowerdir=/proc/self/fd/%d:/proc/self/fd/%d,upperdir=%s,workdir=%s",
+		opts = xasprintf("lowerdir=/proc/self/fd/%d:/proc/self/fd/%d,upperdir=%s,workdir=%s,userxattr",
 				 skel_fd, lower_fd, upper, work);
 	else
-		opts = xasprintf("lowerdir=/proc/self/fd/%d,upperdir=%s,workdir=%s", lower_fd,
+		opts = xasprintf("lowerdir=/proc/self/fd/%d,upperdir=%s,workdir=%s,userxattr", lower_fd,
 				 upper, work);
 	if ((target = target_open(root_fd, l->dir, true, e)) < 0)
 		return -1;

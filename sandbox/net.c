@@ -1,42 +1,60 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
+#include <sys/socket.h>
 
+#include "policy/cleanup.h"
 #include "sandbox/net.h"
 
-/* lo is always ifindex 1 in a fresh network namespace, so one RTM_NEWLINK with
- * IFF_UP is enough: no dump, no lookup round trip. */
+/* lo is always ifindex 1 in a fresh network namespace, so one RTM_NEWLINK with IFF_UP
+ * and its acknowledgement is all it takes. This runs on every start: the message is
+ * built by hand (0.1 ms) rather than through libnl-route's link objects (0.6 ms measured,
+ * most of it libnl's own setup); see README "Performance". */
 #define LOOPBACK_IFINDEX 1
 
 int net_setup_child(const struct jail_config *c, struct jail_error *e)
 {
-	struct nl_sock *sk = NULL;
-	struct rtnl_link *orig = NULL, *change = NULL;
-	int r = 0, err;
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg i;
+	} req = {
+		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_NEWLINK,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK, .nlmsg_seq = 1 },
+		.i = { .ifi_family = AF_UNSPEC, .ifi_index = LOOPBACK_IFINDEX,
+		       .ifi_flags = IFF_UP, .ifi_change = IFF_UP },
+	};
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	union {
+		struct nlmsghdr h;
+		char buf[1024];
+	} ack;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
 
 	(void)c;
-	sk = nl_socket_alloc();
-	orig = rtnl_link_alloc();
-	change = rtnl_link_alloc();
-	if (!sk || !orig || !change) {
-		r = jail_error_set(e, ENOMEM, "bring up lo");
-		goto out;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return jail_error_set(e, errno, "bring up lo: rtnetlink socket");
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return jail_error_set(e, errno, "bring up lo: send RTM_NEWLINK");
+	do
+		n = recv(fd, &ack, sizeof(ack), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return jail_error_set(e, errno, "bring up lo: read the kernel's answer");
+	if (!NLMSG_OK(&ack.h, (size_t)n) || ack.h.nlmsg_type != NLMSG_ERROR ||
+	    ack.h.nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+		return jail_error_set(e, EPROTO, "bring up lo: unexpected rtnetlink answer");
+	{
+		const struct nlmsgerr *err = NLMSG_DATA(&ack.h);
+		if (err->error)
+			return jail_error_set(e, -err->error, "bring up lo (RTM_NEWLINK ifindex %d)",
+					      LOOPBACK_IFINDEX);
 	}
-	if ((err = nl_connect(sk, NETLINK_ROUTE)) < 0) {
-		r = jail_error_set(e, 0, "bring up lo: netlink connect: %s", nl_geterror(err));
-		goto out;
-	}
-	rtnl_link_set_ifindex(orig, LOOPBACK_IFINDEX);
-	rtnl_link_set_name(orig, "lo");
-	rtnl_link_set_flags(change, IFF_UP);
-	if ((err = rtnl_link_change(sk, orig, change, 0)) < 0)
-		r = jail_error_set(e, 0, "bring up lo: %s", nl_geterror(err));
-out:
-	rtnl_link_put(change);
-	rtnl_link_put(orig);
-	nl_socket_free(sk);
-	return r;
+	return 0;
 }

@@ -123,9 +123,18 @@ int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error 
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	struct passwd *pw = getpwuid(uid);
-	const char *host_home = pw ? pw->pw_dir : getenv("HOME");
-	_cleanup_free_ char *user = xstrdup(pw ? pw->pw_name : "jail");
+	const char *env_home = getenv("HOME"), *env_user = getenv("USER");
+	struct passwd *pw = NULL;
+	const char *host_home;
+	_cleanup_free_ char *user = NULL;
+
+	/* The passwd lookup (NSS: nscd, files, ...) costs about a millisecond: trust the
+	 * caller's own $HOME and $USER when both are set; they only name the caller's
+	 * home path inside and refuse it as a work dir. */
+	if (!env_home || env_home[0] != '/' || !env_user || !env_user[0])
+		pw = getpwuid(uid);
+	host_home = pw ? pw->pw_dir : env_home;
+	user = xstrdup(pw ? pw->pw_name : env_user && env_user[0] ? env_user : "jail");
 
 	memset(p, 0, sizeof(*p));
 	p->config = c;

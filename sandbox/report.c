@@ -121,10 +121,10 @@ static void result_json(FILE *f, const struct jail_config *c, const struct run_r
 	fputs("{\n  \"version\": 1,\n  \"command\": ", f);
 	json_strv(f, c->argv);
 	fprintf(f, ",\n  \"exit_code\": %d,\n  \"status\": ", r->exit_code);
-	if (r->error)
-		fputs("\"jail-error\"", f);
-	else if (r->timed_out)
+	if (r->timed_out)
 		fputs("\"timeout\"", f);
+	else if (r->error)
+		fputs("\"jail-error\"", f);
 	else if (r->job_signal)
 		fputs("\"signaled\"", f);
 	else

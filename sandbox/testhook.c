@@ -7,9 +7,17 @@
 
 #include "sandbox/testhook.h"
 
+/* Read once at startup: the job's environment is replaced before its pause point. */
+static const char *pause_at;
+
+__attribute__((constructor)) static void test_pause_init(void)
+{
+	pause_at = getenv("JAIL_TEST_PAUSE_AT");
+}
+
 void test_pause(const char *step)
 {
-	const char *at = getenv("JAIL_TEST_PAUSE_AT");
+	const char *at = pause_at;
 	char msg[128];
 	int n;
 
