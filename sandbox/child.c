@@ -9,7 +9,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "policy/cleanup.h"
@@ -25,26 +24,13 @@
 
 extern char **environ;
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static void timing(const struct sandbox_plan *p, int fd, const char *step, uint64_t *t)
 {
-	char text[64];
-	uint64_t now;
+	char name[64];
 
-	snprintf(text, sizeof(text), "child:%s", step);
-	test_pause(text);
-	if (!p->config->debug_timing)
-		return;
-	now = now_us();
-	snprintf(text, sizeof(text), "%s %llu", step, (unsigned long long)(now - *t));
-	sync_send(fd, SYNC_TIMING, 0, 0, text);
-	*t = now;
+	snprintf(name, sizeof(name), "child:%s", step);
+	test_pause(name);
+	sync_send_timing(fd, p->config->debug_timing, step, t);
 }
 
 __attribute__((noreturn)) static void fail(int fd, struct jail_error *e, int code)
@@ -109,6 +95,7 @@ __attribute__((noreturn)) static void job_exec(const struct sandbox_plan *p, int
 	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	test_pause("job:rlimits");
 	if (rlimits_apply(c, &e) < 0)
 		fail(fd, &e, 125);
 	/* A new session has no controlling terminal: TIOCSTI cannot push keystrokes into
@@ -117,8 +104,10 @@ __attribute__((noreturn)) static void job_exec(const struct sandbox_plan *p, int
 		jail_error_set(&e, errno, "setsid");
 		fail(fd, &e, 125);
 	}
+	test_pause("job:setsid");
 	if (fds_close(fd, &e) < 0 || caps_apply_child(c->caps_keep, c->caps_ambient, &e) < 0)
 		fail(fd, &e, 125);
+	test_pause("job:caps");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		jail_error_set(&e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 		fail(fd, &e, 125);
@@ -146,7 +135,7 @@ void child_main(const struct sandbox_plan *p, int fd)
 	const struct jail_config *c = p->config;
 	struct jail_error e = { 0 };
 	struct mount_state st;
-	uint64_t t = now_us();
+	uint64_t t = sync_now_us();
 	sigset_t all;
 	pid_t job;
 
@@ -160,6 +149,7 @@ void child_main(const struct sandbox_plan *p, int fd)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	signal(SIGCHLD, SIG_DFL);
 	/* Init holds nothing of the caller's either: only what it opens from here on. */
+	test_pause("child:start");
 	if (fds_close(fd, &e) < 0 || wait_for_maps(fd, &e) < 0)
 		fail(fd, &e, 125);
 	timing(p, fd, "maps", &t);

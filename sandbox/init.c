@@ -49,12 +49,14 @@ static void kill_rest(void)
 
 void init_main(const struct sandbox_plan *p, pid_t job, int sync_fd, struct mount_state *st)
 {
+	uint64_t t = sync_now_us();
 	int job_status = 0;
 	sigset_t all;
 
 	/* Not dumpable: the job cannot read our memory through /proc or ptrace us. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_NAME, "jail-init", 0, 0, 0);
+	test_pause("init:start");
 	sigfillset(&all);
 	for (;;) {
 		siginfo_t info;
@@ -69,14 +71,18 @@ void init_main(const struct sandbox_plan *p, pid_t job, int sync_fd, struct moun
 		}
 		forward(job, sig);
 	}
+	sync_send_timing(sync_fd, p->config->debug_timing, "job", &t);
 	test_pause("init:wait");
 	kill_rest();
+	sync_send_timing(sync_fd, p->config->debug_timing, "reap", &t);
+	test_pause("init:reaped");
 	if (st->keep_upper_fd >= 0) {
 		struct jail_error e = { 0 };
 		/* Asked for and not done: the parent exits 125 even if the job succeeded. */
 		if (keep_upper_copy(p, st->scratch_fd, st->keep_upper_fd, &e) < 0)
 			sync_send_error(sync_fd, &e, 125);
 	}
+	test_pause("init:exit");
 	sync_send(sync_fd, SYNC_EXIT, 0, job_status, NULL);
 	_exit(0);
 }

@@ -105,15 +105,11 @@ static int copy_entry(struct copy_ctx *x, int src, int dst, const char *rel, con
 
 static int copy_dir(struct copy_ctx *x, int src, int dst, const char *rel)
 {
-	_cleanup_closedir_ DIR *d = NULL;
-	int dupfd = fcntl(src, F_DUPFD_CLOEXEC, 3);
+	_cleanup_closedir_ DIR *d = fdopendir_dup(src);
 	struct dirent *de;
 
-	if (dupfd < 0 || !(d = fdopendir(dupfd))) {
-		if (dupfd >= 0)
-			close(dupfd);
+	if (!d)
 		return -1;
-	}
 	while ((de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;

@@ -1,7 +1,9 @@
 #include "autoconfig.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "policy/cleanup.h"
 #include "policy/config.h"
@@ -89,4 +91,14 @@ const char *path_relative(const char *path)
 	while (*path == '/')
 		path++;
 	return *path ? path : ".";
+}
+
+DIR *fdopendir_dup(int fd)
+{
+	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	DIR *d = dup < 0 ? NULL : fdopendir(dup);
+
+	if (!d && dup >= 0)
+		close(dup);
+	return d;
 }

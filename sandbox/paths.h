@@ -2,6 +2,7 @@
 #ifndef JAIL_PATHS_H
 #define JAIL_PATHS_H
 
+#include <dirent.h>
 #include <stdbool.h>
 
 #include "policy/error.h"
@@ -17,5 +18,7 @@ bool path_is_under(const char *path, const char *dir);
 int bind_spec_split(const char *spec, char **src, char **dst, struct jail_error *e);
 /* "/a/b/c" -> "a/b/c" (pointer into path). */
 const char *path_relative(const char *path);
+/* A directory stream on a duplicate of fd (fd itself stays open and the caller's). */
+DIR *fdopendir_dup(int fd);
 
 #endif

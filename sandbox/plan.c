@@ -128,13 +128,19 @@ int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error 
 	const char *host_home;
 	_cleanup_free_ char *user = NULL;
 
-	/* The passwd lookup (NSS: nscd, files, ...) costs about a millisecond: trust the
-	 * caller's own $HOME and $USER when both are set; they only name the caller's
-	 * home path inside and refuse it as a work dir. */
-	if (!env_home || env_home[0] != '/' || !env_user || !env_user[0])
+	/* The passwd lookup (NSS: nscd, files, ...) costs about a millisecond: in self mode
+	 * trust the caller's own $HOME and $USER when both are set; they only name the
+	 * caller's home path inside and refuse it as a work dir. subuid mode looks the
+	 * ranges up by the real name. */
+	if (c->map_mode == JAIL_MAP_SUBUID || !env_home || env_home[0] != '/' || !env_user ||
+	    !env_user[0]) {
 		pw = getpwuid(uid);
-	host_home = pw ? pw->pw_dir : env_home;
-	user = xstrdup(pw ? pw->pw_name : env_user && env_user[0] ? env_user : "jail");
+		host_home = pw ? pw->pw_dir : env_home;
+		user = xstrdup(pw ? pw->pw_name : "jail");
+	} else {
+		host_home = env_home;
+		user = xstrdup(env_user);
+	}
 
 	memset(p, 0, sizeof(*p));
 	p->config = c;

@@ -13,6 +13,7 @@
 
 #include "policy/cleanup.h"
 #include "policy/config.h"
+#include "sandbox/paths.h"
 #include "sandbox/skel.h"
 
 #define SKEL_MAX_DEPTH 64
@@ -53,15 +54,11 @@ static int fingerprint(const char *dir, uint64_t *out)
 
 static int build_tree(int src, int dst, dev_t dev, int depth)
 {
-	_cleanup_closedir_ DIR *d = NULL;
-	int dupfd = fcntl(src, F_DUPFD_CLOEXEC, 3);
+	_cleanup_closedir_ DIR *d = fdopendir_dup(src);
 	struct dirent *de;
 
-	if (dupfd < 0 || !(d = fdopendir(dupfd))) {
-		if (dupfd >= 0)
-			close(dupfd);
+	if (!d)
 		return 0; /* unreadable: the directory exists, its children stay unknown */
-	}
 	while ((de = readdir(d))) {
 		_cleanup_close_ int s = -1, t = -1;
 		struct stat st;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "sandbox/sync.h"
 
@@ -55,4 +56,24 @@ int sync_recv(int fd, struct sync_msg *m)
 	m->text[sizeof(m->text) - 1] = '\0';
 	((char *)m)[n < (ssize_t)sizeof(*m) ? n : (ssize_t)sizeof(*m) - 1] = '\0';
 	return 1;
+}
+
+uint64_t sync_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void sync_send_timing(int fd, bool on, const char *step, uint64_t *t)
+{
+	char text[64];
+	uint64_t now;
+
+	if (!on)
+		return;
+	now = sync_now_us();
+	snprintf(text, sizeof(text), "%s %llu", step, (unsigned long long)(now - *t));
+	sync_send(fd, SYNC_TIMING, 0, 0, text);
+	*t = now;
 }

@@ -4,6 +4,7 @@
 #ifndef JAIL_SYNC_H
 #define JAIL_SYNC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "policy/error.h"
@@ -27,6 +28,10 @@ struct sync_msg {
 int sync_send(int fd, enum sync_type type, int err, int code, const char *text);
 /* Send e as SYNC_ERROR with exit status code. */
 void sync_send_error(int fd, const struct jail_error *e, int code);
+/* Microseconds on the monotonic clock. */
+uint64_t sync_now_us(void);
+/* --debug-timing (when on): send "STEP MICROSECONDS-SINCE-*t" and set *t to now. */
+void sync_send_timing(int fd, bool on, const char *step, uint64_t *t);
 /* Returns 1 with a message, 0 on EOF (the peer is gone), -1 on error. */
 int sync_recv(int fd, struct sync_msg *m);
 

@@ -19,10 +19,12 @@ host_mounts() {
 	awk '{ print $5 }' /proc/self/mountinfo | sort
 }
 
-# Entries in the host's /tmp that belong to us, but not the integration tests' own
-# (jail-integ*: every script's work dir and temp files), and half-built skeletons.
+# What the run could leave behind as files: anything named after the step's marker in
+# the host's /tmp (the job writes "$mark" files into its own /tmp and /var/tmp), and
+# half-built skeletons. Not a listing of all of /tmp: make check runs scripts in
+# parallel and the machine may be shared, so other entries come and go meanwhile.
 host_files() {
-	find /tmp -mindepth 1 -maxdepth 1 -user "$(id -u)" ! -name 'jail-integ*' 2>/dev/null | sort
+	find /tmp /var/tmp -mindepth 1 -maxdepth 1 -name "*${mark:-none}*" 2>/dev/null | sort
 	find "$cache" -mindepth 1 -maxdepth 1 -name '.build-*' 2>/dev/null | sort
 }
 
@@ -42,7 +44,7 @@ for step in $steps; do
 	*) job_secs=30 ;;
 	esac
 	env JAIL_TEST_PAUSE_AT="$step" "$JAIL" run -w "$WORK" --setenv "JAIL_TEST_MARK=$mark" \
-		-- sh -c "sleep $job_secs; : $mark" 2>"$errf" &
+		-- sh -c "touch /tmp/$mark /var/tmp/$mark; sleep $job_secs; : $mark" 2>"$errf" &
 	jpid=$!
 	paused=1
 	for _ in $(seq 60); do
