@@ -140,6 +140,11 @@ static int add_bind(struct jail_config *c, enum jail_mount_kind kind, const char
 		ndst = path_normalize(spec, opt, e);
 		if (!ndst)
 			return -1;
+		/* An empty tmpfs over the sandbox's root hides the toolchain and the work dir:
+		 * not a sandbox anyone asked for. */
+		if (strcmp(ndst, "/") == 0)
+			return jail_error_set(e, 0, "%s '%s': cannot mount over the sandbox's root",
+					      opt, spec);
 		config_add_mount(c, kind, NULL, ndst);
 		return 0;
 	}

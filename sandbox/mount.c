@@ -86,11 +86,22 @@ static int sources_open(const struct sandbox_plan *p, struct sources *s, struct 
 	}
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		s->mount_src[i] = -1;
-		if (c->mounts[i].kind != JAIL_MOUNT_TMPFS &&
-		    (s->mount_src[i] = open_host(c->mounts[i].src, 0, "bind source", e)) < 0)
+		struct stat st;
+
+		if (c->mounts[i].kind == JAIL_MOUNT_TMPFS)
+			continue;
+		/* The parent refused symlinks; one that appeared since is a swap (O_PATH with
+		 * O_NOFOLLOW opens the link itself, so look at what we got). */
+		s->mount_src[i] = open_host(c->mounts[i].src, O_NOFOLLOW, "bind source", e);
+		if (s->mount_src[i] < 0)
 			return -1;
+		if (fstat(s->mount_src[i], &st) < 0 || S_ISLNK(st.st_mode))
+			return jail_error_set(e, ELOOP, "bind source %s was replaced by a symbolic "
+						    "link", c->mounts[i].src);
 	}
-	if ((s->workdir = open_host(c->workdir, O_DIRECTORY, "work directory", e)) < 0)
+	/* realpath'd by the parent: a symlink here was swapped in since. */
+	if ((s->workdir = open_host(c->workdir, O_DIRECTORY | O_NOFOLLOW, "work directory", e)) <
+	    0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);

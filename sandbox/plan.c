@@ -72,10 +72,19 @@ static int sources_check(const struct jail_config *c, struct jail_error *e)
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		if (c->mounts[i].kind == JAIL_MOUNT_TMPFS)
 			continue;
-		if (stat(c->mounts[i].src, &st) < 0)
-			return jail_error_set(e, errno, "%s source %s",
-					      c->mounts[i].kind == JAIL_MOUNT_BIND ? "--bind" : "--ro-bind",
-					      c->mounts[i].src);
+		const char *opt = c->mounts[i].kind == JAIL_MOUNT_BIND ? "--bind" : "--ro-bind";
+
+		if (lstat(c->mounts[i].src, &st) < 0)
+			return jail_error_set(e, errno, "%s source %s", opt, c->mounts[i].src);
+		/* A symlink can be swapped between this check and the open in the child
+		 * (the work dir of an earlier job is a good place to plant one): bind only
+		 * what the user named, never what a link points to at some later moment. */
+		if (S_ISLNK(st.st_mode)) {
+			jail_error_set(e, ELOOP, "%s source %s is a symbolic link", opt,
+				       c->mounts[i].src);
+			return jail_error_hint(e, "name its target instead (readlink -f %s)",
+					       c->mounts[i].src);
+		}
 	}
 	if (c->keep_upper) {
 		if (mkdir(c->keep_upper, 0755) < 0 && errno != EEXIST)
