@@ -33,7 +33,9 @@ static int copy_file(int sdir, int ddir, const char *name, const struct stat *st
 	if (in < 0)
 		return -1;
 	unlinkat(ddir, name, 0);
-	out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | NOFOLLOW_OPEN, st->st_mode & 07777);
+	/* Never the set-id bits: the job would leave a setuid-to-the-caller program on the
+	 * host, and anyone who can reach the directory could become the caller with it. */
+	out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | NOFOLLOW_OPEN, st->st_mode & 0777);
 	if (out < 0)
 		return -1;
 	while (left > 0) {
@@ -42,7 +44,7 @@ static int copy_file(int sdir, int ddir, const char *name, const struct stat *st
 			return n < 0 ? -1 : 0;
 		left -= n;
 	}
-	return fchmod(out, st->st_mode & 07777);
+	return fchmod(out, st->st_mode & 0777);
 }
 
 static int copy_symlink(int sdir, int ddir, const char *name)

@@ -4,10 +4,12 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "policy/cleanup.h"
+#include "policy/units.h"
 #include "sandbox/env.h"
 #include "sandbox/paths.h"
 #include "sandbox/plan.h"
@@ -95,6 +97,44 @@ static int sources_check(const struct jail_config *c, struct jail_error *e)
 	return 0;
 }
 
+/* A hard limit can be lowered but not raised without CAP_SYS_RESOURCE in the initial
+ * user namespace, which no user namespace gives (not even to a job whose jail was
+ * started by root). A profile value above the caller's hard limit (build.yaml asks for
+ * nofile 65536; many hosts give 4096-20000) would fail in the job's setrlimit, after
+ * the namespaces exist, as a bare EPERM. Check it here, before anything is created:
+ * fail closed, or under --best-effort lower it to the hard limit and say so. */
+static int rlimits_check(struct jail_config *c, struct jail_error *e)
+{
+	for (size_t i = 0; i < c->n_rlimits; i++) {
+		struct rlimit *want = &c->rlimits[i].value, have;
+		const char *name = rlimit_name(c->rlimits[i].resource);
+
+		if (getrlimit(c->rlimits[i].resource, &have) < 0)
+			return jail_error_set(e, errno, "getrlimit %s", name);
+		if (have.rlim_max == RLIM_INFINITY ||
+		    (want->rlim_max != RLIM_INFINITY && want->rlim_max <= have.rlim_max))
+			continue;
+		if (!c->best_effort) {
+			jail_error_set(e, EPERM,
+				       "cannot raise the hard limit %s to %llu: the caller's hard limit "
+				       "is %llu and only root on the host can raise it",
+				       name, (unsigned long long)want->rlim_max,
+				       (unsigned long long)have.rlim_max);
+			return jail_error_hint(e, "raise it before running jail (limits.conf, "
+						  "systemd LimitNOFILE=, prlimit as root), ask for less "
+						  "(--rlimit %s=%llu), or --best-effort",
+					       name, (unsigned long long)have.rlim_max);
+		}
+		fprintf(stderr, "jail: warning: --best-effort: rlimit %s is the caller's hard "
+				"limit %llu, not %llu\n",
+			name, (unsigned long long)have.rlim_max, (unsigned long long)want->rlim_max);
+		want->rlim_max = have.rlim_max;
+		if (want->rlim_cur == RLIM_INFINITY || want->rlim_cur > want->rlim_max)
+			want->rlim_cur = want->rlim_max;
+	}
+	return 0;
+}
+
 static int layers_plan(struct sandbox_plan *p, struct jail_error *e)
 {
 	char *const *dirs = p->config->toolchain_dirs;
@@ -154,7 +194,7 @@ int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error 
 	memset(p, 0, sizeof(*p));
 	p->config = c;
 	if (workdir_resolve(c, host_home, e) < 0 || sources_check(c, e) < 0 ||
-	    layers_plan(p, e) < 0)
+	    rlimits_check(c, e) < 0 || layers_plan(p, e) < 0)
 		return -1;
 	if (userns_prepare(p, uid, gid, user, e) < 0)
 		return -1;

@@ -127,4 +127,19 @@ jprobe --rlimit nofile=64 --rlimit nproc=512:1024 --rlimit core=0 -- rlimits
 is "$(val rlimit.nofile "$OUT")|$(val rlimit.nproc "$OUT")|$(val rlimit.core "$OUT")" \
 	"64:64|512:1024|0:0" "--rlimit sets soft and hard limits (nofile=64, nproc=512:1024, core=0)"
 
+# Above the caller's hard limit: no user namespace can raise it (build.yaml asks for
+# nofile 65536). Refused before anything runs, or lowered to it under --best-effort.
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ]; then
+	skip "--rlimit nofile above the hard limit" "the hard limit of nofile is unlimited here"
+	skip "--best-effort lowers it to the hard limit" "the hard limit of nofile is unlimited here"
+else
+	jprobe --rlimit "nofile=$((hard + 1))" -- rlimits
+	is "$RC" 125 "--rlimit nofile=$((hard + 1)) above the hard limit $hard: exit 125"
+	like "$ERR" "cannot raise the hard limit nofile" "... and says why" || diag "$ERR"
+	jprobe --best-effort --rlimit "nofile=$((hard + 1))" -- rlimits
+	is "$RC:$(val rlimit.nofile "$OUT")" "0:$hard:$hard" "--best-effort lowers it to the hard limit" ||
+		diag "$ERR"
+fi
+
 done_testing
