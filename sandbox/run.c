@@ -308,6 +308,7 @@ static int supervise(struct run_state *s, struct jail_error *e)
 	}
 	timing(s, "maps", &t);
 	event_loop(s);
+	test_pause("parent:reap");
 	while (wait4(s->pid, &status, 0, &s->res.ru) < 0 && errno == EINTR)
 		;
 	drain_sync(s);
@@ -321,6 +322,7 @@ static int finish(struct run_state *s, struct jail_error *e)
 {
 	struct jail_config *c = s->c;
 
+	test_pause("parent:finish");
 	if (s->cg.job_fd >= 0) {
 		cgroup_kill(&s->cg);
 		cgroup_read_usage(&s->cg, &s->res.usage);

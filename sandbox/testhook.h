@@ -4,8 +4,11 @@
 #ifndef JAIL_TESTHOOK_H
 #define JAIL_TESTHOOK_H
 
-/* Steps: parent:plan parent:cgroup parent:clone parent:maps child:maps child:mounts
- * child:loopback child:hostname job:exec init:wait */
+/* Steps, in order: parent:plan parent:cgroup parent:clone child:start parent:maps
+ * child:maps child:mounts child:loopback child:hostname child:fork job:rlimits
+ * job:setsid job:caps job:exec init:start init:wait init:reaped init:exit parent:job
+ * parent:reap parent:finish (parent:* and child:* steps come from the timing points in
+ * run.c and child.c, the rest from test_pause calls). */
 void test_pause(const char *step);
 
 #endif
