@@ -1,11 +1,13 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -46,6 +48,8 @@ struct run_state {
 	int job_status;
 	pid_t pid;
 	int pidfd, sync_fd, sig_fd, timer_fd;
+	pid_t janitor_pid; /* 0 when none */
+	int janitor_fd;
 	double t0;
 };
 
@@ -278,12 +282,77 @@ static void result_compute(struct run_state *s, int init_status)
 	}
 }
 
+/* If jail is SIGKILLed, its job dies with it (PDEATHSIG of the sandbox's init), but
+ * nobody would remove the job cgroup. The janitor, forked once that cgroup exists, in its
+ * own session and deaf to signals, waits for jail: one byte on the pipe means jail
+ * cleans up itself; EOF without it means jail died, and the janitor kills what is left
+ * in the cgroup and removes it (and the leaf, if it is the last one there). */
+static int janitor_start(struct run_state *s, struct jail_error *e)
+{
+	int p[2];
+	sigset_t all;
+
+	if (s->cg.job_fd < 0)
+		return 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return jail_error_set(e, errno, "pipe for the cgroup janitor");
+	fflush(NULL);
+	s->janitor_pid = fork();
+	if (s->janitor_pid < 0) {
+		s->janitor_pid = 0;
+		close(p[0]);
+		close(p[1]);
+		return jail_error_set(e, errno, "fork the cgroup janitor");
+	}
+	if (s->janitor_pid == 0) {
+		char byte;
+		ssize_t n;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		setsid();
+		close(p[1]);
+		if (null >= 0)
+			for (int fd = 0; fd < 3; fd++)
+				dup2(null, fd);
+		prctl(PR_SET_NAME, "jail-janitor", 0, 0, 0);
+		do
+			n = read(p[0], &byte, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1) {
+			cgroup_kill(&s->cg);
+			cgroup_teardown(&s->cg);
+		}
+		_exit(0);
+	}
+	close(p[0]);
+	s->janitor_fd = p[1];
+	return 0;
+}
+
+/* jail cleans up itself: let the janitor go first (it sits in the leaf cgroup, which
+ * can only be removed once empty). */
+static void janitor_stop(struct run_state *s)
+{
+	if (!s->janitor_pid)
+		return;
+	if (write(s->janitor_fd, "", 1) < 0) {
+		/* it is gone already: nothing to wait for but the zombie */
+	}
+	cleanup_close(&s->janitor_fd);
+	while (waitpid(s->janitor_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	s->janitor_pid = 0;
+}
+
 static void state_close(struct run_state *s)
 {
 	cleanup_close(&s->pidfd);
 	cleanup_close(&s->sync_fd);
 	cleanup_close(&s->sig_fd);
 	cleanup_close(&s->timer_fd);
+	janitor_stop(s);
 	cgroup_teardown(&s->cg);
 	plan_free(&s->plan);
 	free(s->res.error);
@@ -349,7 +418,8 @@ static int finish(struct run_state *s, struct jail_error *e)
 
 int run_job(struct jail_config *c, struct jail_error *e)
 {
-	struct run_state s = { .c = c, .pidfd = -1, .sync_fd = -1, .sig_fd = -1, .timer_fd = -1 };
+	struct run_state s = { .c = c, .pidfd = -1, .sync_fd = -1, .sig_fd = -1, .timer_fd = -1,
+			       .janitor_fd = -1 };
 	double t = now_s();
 	int rc = 125;
 
@@ -360,7 +430,7 @@ int run_job(struct jail_config *c, struct jail_error *e)
 	if (c->report_path && report_check(c->report_path, e) < 0)
 		goto out;
 	timing(&s, "plan", &t);
-	if (cgroup_setup_parent(c, &s.cg, e) < 0)
+	if (cgroup_setup_parent(c, &s.cg, e) < 0 || janitor_start(&s, e) < 0)
 		goto out;
 	timing(&s, "cgroup", &t);
 	if (signals_block(&s, e) < 0 || timer_arm(&s, e) < 0)
