@@ -14,9 +14,9 @@ SECURITY_TESTS = \
 	tests/security/escape.sh \
 	tests/security/faults.sh \
 	tests/security/badinput.sh \
+	tests/security/vm-faults.sh \
 	$(NULL)
 TESTS += $(SECURITY_TESTS)
-# vm-faults.sh (SIGKILL vs job cgroups, in a user-mode-linux guest) takes about 90 s:
-# run by hand or by the VM tier, not in every make check.
+# vm-faults.sh: SIGKILL vs job cgroups, in a user-mode-linux guest (about 90 s).
 EXTRA_DIST += $(SECURITY_TESTS) tests/security/lib-sec.sh tests/security/compare.sh \
-	tests/security/vm-faults.sh tests/security/README.md
+	tests/security/README.md
