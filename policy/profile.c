@@ -67,8 +67,9 @@ int profile_compile(const struct profile *p, struct jail_seccomp_program *prog,
 	 * the 2 ms a profile took; README "Performance"). */
 	if (key && seccomp_cache_get(key, prog) == 1)
 		return 0;
+	/* Plan errors already start with the file:line:column of the rule. */
 	if (sc_plan_build(p, &plan, e) < 0)
-		return jail_error_prefix(e, "profile '%s'", p->name);
+		return -1;
 	r = seccomp_cache_compile(plan, prog, e);
 	sc_plan_free(plan);
 	if (r == 0 && key)

@@ -153,13 +153,15 @@ int profile_explain(FILE *out, const char *name, const char *syscall, char **arg
 	en = sc_plan_lookup(plan, syscall);
 	if (parse_args(en, args, n_args, &a, e) < 0)
 		goto out;
+	/* Arguments not given are 0 for the compiled check; "*" says no rule asked. */
 	fprintf(out, "%s(", syscall);
-	for (int i = 0; i < SC_MAX_ARGS; i++)
-		fprintf(out, "%s%s", i ? ", " : "", "*");
-	fprintf(out, ")\n");
-	for (int i = 0; i < SC_MAX_ARGS; i++)
+	for (int i = 0; i < SC_MAX_ARGS; i++) {
 		if (a.set[i])
-			fprintf(out, "  arg%d = 0x%llx\n", i, (unsigned long long)a.v[i]);
+			fprintf(out, "%s0x%llx", i ? ", " : "", (unsigned long long)a.v[i]);
+		else
+			fprintf(out, "%s*", i ? ", " : "");
+	}
+	fprintf(out, ") in profile %s\n", p.name);
 	list_rules(out, en);
 	act = decide(out, &p, en, &a);
 	sc_action_format(act, action, sizeof(action));

@@ -30,11 +30,22 @@ static const struct {
 #undef S
 };
 
+const char *profile_removal_where(const struct profile *l, const char *key, const char *value)
+{
+	for (size_t i = 0; i < l->n_removals; i++)
+		if (strcmp(l->removals[i].key, key) == 0 && strcmp(l->removals[i].value, value) == 0)
+			return l->removals[i].where;
+	return l->file;
+}
+
 static int not_inherited(const struct profile *l, const char *key, const char *what,
 			 struct jail_error *e)
 {
-	return jail_error_set(e, 0, "%s: %s: '%s' is not inherited from '%s', nothing to remove",
-			      l->file, key, what, l->extends ? l->extends : "(no parent)");
+	jail_error_set(e, 0, "%s: %s: '%s' is not inherited from '%s', nothing to remove",
+		       profile_removal_where(l, key, what), key, what,
+		       l->extends ? l->extends : "(no parent)");
+	return jail_error_hint(e, "see the resolved parent with: jail profile show %s",
+			       l->extends ? l->extends : l->name);
 }
 
 static int merge_strv(char ***into, char **add, char **rm, const struct profile *l,
@@ -121,7 +132,9 @@ static int merge_rlimits(struct profile *p, const struct profile *l, struct jail
 		int res;
 
 		if (rlimit_from_name(l->rlimits_remove[i], &res, e) < 0)
-			return jail_error_prefix(e, "%s: limits.rlimits-remove", l->file);
+			return jail_error_prefix(e, "%s: limits.rlimits-remove",
+						 profile_removal_where(l, "limits.rlimits-remove",
+								       l->rlimits_remove[i]));
 		for (size_t j = 0; j < p->n_rlimits; j++)
 			if (p->rlimits[j].resource != res)
 				p->rlimits[out++] = p->rlimits[j];
@@ -178,9 +191,10 @@ static int merge_seccomp(struct profile *p, const struct profile *l, struct jail
 		*r = l->rules[i];
 		r->name = xstrdup(l->rules[i].name);
 		r->where = xstrdup(l->rules[i].where);
-		/* A plain deny entry takes the deny-action of the profile that wrote it. */
+		/* A plain deny entry takes the deny-action in effect where it was written:
+		 * the layer's own, or the one it inherits (already folded into p). */
 		if (r->deny && !r->action_set)
-			r->action = l->deny_action;
+			r->action = p->deny_action;
 	}
 	return 0;
 }
@@ -225,9 +239,18 @@ static int merge_caps(struct profile *p, const struct profile *l, struct jail_er
 	uint64_t missing = l->caps_remove & ~p->caps_keep;
 
 	if (missing) {
-		char name[32];
-		snprintf(name, sizeof(name), "capability %d", __builtin_ctzll(missing));
-		return not_inherited(l, "capabilities.keep-remove", name, e);
+		int cap = __builtin_ctzll(missing);
+		const char *written = NULL;
+
+		/* Report the entry as the author wrote it ("chown" or "CAP_CHOWN"). */
+		for (size_t i = 0; i < l->n_removals && !written; i++) {
+			int v;
+			struct jail_error ignored;
+			if (strcmp(l->removals[i].key, "capabilities.keep-remove") == 0 &&
+			    cap_parse(l->removals[i].value, &v, &ignored) == 0 && v == cap)
+				written = l->removals[i].value;
+		}
+		return not_inherited(l, "capabilities.keep-remove", written ? written : "?", e);
 	}
 	p->caps_keep = (p->caps_keep & ~l->caps_remove) | l->caps_keep;
 	return 0;
@@ -270,11 +293,5 @@ int profile_check_resolved(const struct profile *p, struct jail_error *e)
 	if (p->memory_high != JAIL_UNSET && p->memory_max != JAIL_UNSET &&
 	    p->memory_high > p->memory_max)
 		return jail_error_set(e, 0, "%s: limits.memory-high is above limits.memory", p->file);
-	for (size_t i = 0; p->arches && p->arches[i]; i++)
-		if (strcmp(p->arches[i], "native") != 0 &&
-		    seccomp_arch_resolve_name(p->arches[i]) == 0)
-			return jail_error_set(e, 0, "%s: seccomp.architectures: unknown architecture "
-					      "'%s': expected native, x86, x32, x86_64, aarch64, "
-					      "arm, ...", p->file, p->arches[i]);
 	return 0;
 }

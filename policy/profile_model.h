@@ -64,10 +64,19 @@ struct profile_io {
 	uint64_t read_bps, write_bps;
 };
 
+/* Where one KEY-remove entry was written, so that a removal of something that is not
+ * inherited can be reported at its file:line:column. */
+struct profile_removal {
+	char *key;   /* "seccomp.allow-remove" */
+	char *value; /* the entry as written ("@ipc", "chown") */
+	char *where; /* "file:line:col" */
+};
+
 struct profile {
 	char *name;
 	char *description;
 	char *extends;
+	char *extends_where; /* "file:line:col" of the extends value */
 	char *file;	/* where this layer (or the leaf of a resolved chain) came from */
 	char **chain;	/* resolved: files from the root ancestor to the leaf */
 	uint32_t has;	/* PF_* */
@@ -111,6 +120,9 @@ struct profile {
 	struct jail_setenv *env_set;
 	size_t n_env_set;
 	char **env_set_remove;
+
+	struct profile_removal *removals;
+	size_t n_removals;
 };
 
 void profile_init(struct profile *p);
@@ -134,6 +146,8 @@ const char *sc_op_name(int op);
 /* Resolve NAME (or a path, if it contains '/') with its `extends` chain into one
  * profile (profile_resolve.c). */
 int profile_resolve(const char *name, struct profile *out, struct jail_error *e);
+/* Where layer l wrote VALUE under KEY (a KEY-remove list); the file name if unknown. */
+const char *profile_removal_where(const struct profile *l, const char *key, const char *value);
 /* Fold one layer onto the profile resolved so far (profile_merge.c). */
 int profile_merge_layer(struct profile *into, const struct profile *layer, struct jail_error *e);
 /* Checks that need the whole resolved profile: contradictions between sections. */

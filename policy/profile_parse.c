@@ -103,6 +103,21 @@ static int check_path(struct pctx *c, struct ynode *v, const char *key)
 	return 0;
 }
 
+static void note_removal(struct pctx *c, const char *key, const struct ynode *item)
+{
+	struct profile *p = c->p;
+	struct profile_removal *r;
+	size_t len = strlen(key);
+
+	if (len < 7 || strcmp(key + len - 7, "-remove") != 0)
+		return;
+	p->removals = xrealloc(p->removals, (p->n_removals + 1) * sizeof(*p->removals));
+	r = &p->removals[p->n_removals++];
+	r->key = xstrdup(key);
+	r->value = xstrdup(item->value);
+	r->where = xasprintf("%s:%d:%d", c->file, item->line, item->col);
+}
+
 static int parse_strv(struct pctx *c, struct ynode *v, const char *key, char ***out, bool paths)
 {
 	if (want(c, v, YNODE_SEQ, key, "a list") < 0)
@@ -117,6 +132,7 @@ static int parse_strv(struct pctx *c, struct ynode *v, const char *key, char ***
 		if (strv_contains(*out, item->value))
 			return err_at(c, item, key, "'%s' is listed twice", item->value);
 		strv_add(out, item->value);
+		note_removal(c, key, item);
 	}
 	return 0;
 }
@@ -422,6 +438,7 @@ static int parse_cap_list(struct pctx *c, const char *key, struct ynode *v, uint
 		if (cap_parse(v->kids[i]->value, &cap, c->e) < 0)
 			return value_err(c, v->kids[i], key);
 		*bits |= UINT64_C(1) << cap;
+		note_removal(c, key, v->kids[i]);
 	}
 	return 0;
 }
@@ -689,10 +706,24 @@ static int parse_deny(struct pctx *c, const char *key, struct ynode *v)
 	return parse_rules(c, key, v, true);
 }
 
+static int parse_arches(struct pctx *c, const char *key, struct ynode *v)
+{
+	if (parse_strv(c, v, key, &c->p->arches, false) < 0)
+		return -1;
+	for (size_t i = 0; i < v->n; i++) {
+		const char *a = v->kids[i]->value;
+
+		if (strcmp(a, "native") != 0 && seccomp_arch_resolve_name(a) == 0)
+			return err_at(c, v->kids[i], key, "unknown architecture '%s': expected "
+				      "native, x86, x32, x86_64, aarch64, arm, ...", a);
+	}
+	return 0;
+}
+
 static const struct field seccomp_fields[] = {
 	{ "default-action", F_CUSTOM, 0, 0, parse_default_action },
 	{ "deny-action", F_CUSTOM, 0, 0, parse_deny_action },
-	{ "architectures", F_STRV, P(arches), 0, NULL },
+	{ "architectures", F_CUSTOM, 0, 0, parse_arches },
 	{ "architectures-remove", F_STRV, P(arches_remove), 0, NULL },
 	{ "allow", F_CUSTOM, 0, 0, parse_allow },
 	{ "allow-remove", F_STRV, P(allow_remove), 0, NULL },
@@ -740,7 +771,11 @@ static int parse_description(struct pctx *c, const char *key, struct ynode *v)
 
 static int parse_extends(struct pctx *c, const char *key, struct ynode *v)
 {
-	return parse_string(c, v, key, &c->p->extends);
+	if (parse_string(c, v, key, &c->p->extends) < 0)
+		return -1;
+	free(c->p->extends_where);
+	c->p->extends_where = xasprintf("%s:%d:%d", c->file, v->line, v->col);
+	return 0;
 }
 
 static const struct field top_fields[] = {

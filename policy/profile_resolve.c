@@ -37,7 +37,14 @@ void profile_free(struct profile *p)
 	free(p->name);
 	free(p->description);
 	free(p->extends);
+	free(p->extends_where);
 	free(p->file);
+	for (size_t i = 0; i < p->n_removals; i++) {
+		free(p->removals[i].key);
+		free(p->removals[i].value);
+		free(p->removals[i].where);
+	}
+	free(p->removals);
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 		strv_free(lists[i]);
 	for (size_t i = 0; i < p->n_mounts; i++) {
@@ -101,6 +108,16 @@ int profile_find_file(const char *file, char **path, struct jail_error *e)
 			strv_free(dirs);
 			return 0;
 		}
+		/* Fail closed: a directory we cannot search may hold the profile the user
+		 * meant (a stricter override of a shipped one); falling through to the next
+		 * directory would silently run with another policy. */
+		if (errno != ENOENT && errno != ENOTDIR) {
+			jail_error_set(e, errno, "cannot look for %s in %s", file, dirs[i]);
+			free(p);
+			strv_free(dirs);
+			return jail_error_hint(e, "fix the directory's permissions, or remove it "
+						  "from JAIL_PROFILE_PATH / XDG_CONFIG_HOME");
+		}
 		t = xasprintf("%s%s%s", tried, i ? ", " : "", dirs[i]);
 		free(tried);
 		tried = t;
@@ -113,7 +130,9 @@ int profile_find_file(const char *file, char **path, struct jail_error *e)
 
 int profile_read_file(const char *path, char **buf, size_t *len, struct jail_error *e)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO named as a profile must not hang jail in open(); the S_ISREG
+	 * check below refuses it. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	_cleanup_free_ char *data = NULL;
 	struct stat st;
 	size_t got = 0;
@@ -125,7 +144,8 @@ int profile_read_file(const char *path, char **buf, size_t *len, struct jail_err
 	if (!S_ISREG(st.st_mode))
 		return jail_error_set(e, 0, "profile %s is not a regular file", path);
 	if (st.st_size > 1024 * 1024)
-		return jail_error_set(e, EFBIG, "profile %s is too large", path);
+		return jail_error_set(e, 0, "%s: too large (%lld bytes; a profile is at most 1 MiB)",
+				      path, (long long)st.st_size);
 	data = xmalloc((size_t)st.st_size + 1);
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
@@ -176,30 +196,43 @@ static int locate(const char *name, const char *from, char **path, struct jail_e
 	return 0;
 }
 
+/* The same file reached twice is a cycle, however its path was spelled ("cc",
+ * "./cc.yaml", "../profiles/cc.yaml"): compare device and inode. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return strcmp(a, b) == 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static int load_chain(const char *name, struct profile *layers, size_t *n, struct jail_error *e)
 {
 	char *paths[MAX_CHAIN] = { NULL };
-	const char *want = name, *from = NULL;
+	const char *want = name, *from = NULL, *from_where = NULL;
 	int r = 0;
 
 	for (*n = 0; want && r == 0; (*n)++) {
 		if (*n == MAX_CHAIN) {
-			r = jail_error_set(e, 0, "%s: extends chain longer than %d", from, MAX_CHAIN);
+			r = jail_error_set(e, 0, "%s: extends: chain longer than %d profiles",
+					   from_where, MAX_CHAIN);
 			break;
 		}
 		if (locate(want, from, &paths[*n], e) < 0) {
 			if (from)
-				jail_error_prefix(e, "%s: extends", from);
+				jail_error_prefix(e, "%s: extends", from_where);
 			r = -1;
 			break;
 		}
 		for (size_t i = 0; i < *n && r == 0; i++)
-			if (strcmp(paths[i], paths[*n]) == 0)
-				r = jail_error_set(e, 0, "%s: extends cycle: '%s' leads back to %s",
-						   from, want, paths[i]);
+			if (same_file(paths[i], paths[*n]))
+				r = jail_error_set(e, 0, "%s: extends: cycle: '%s' leads back to %s",
+						   from_where, want, paths[i]);
 		if (r == 0)
 			r = profile_load_file(paths[*n], &layers[*n], e);
 		from = paths[*n];
+		from_where = layers[*n].extends_where;
 		want = r == 0 ? layers[*n].extends : NULL;
 	}
 	for (size_t i = 0; i < MAX_CHAIN; i++)

@@ -38,6 +38,8 @@ const struct sc_entry *sc_plan_lookup(const struct sc_plan *plan, const char *na
 {
 	struct sc_entry key = { .name = (char *)name };
 
+	if (!plan->n)
+		return NULL;
 	return bsearch(&key, plan->entries, plan->n, sizeof(key), entry_cmp);
 }
 
@@ -172,7 +174,9 @@ int sc_plan_build(const struct profile *p, struct sc_plan **out, struct jail_err
 		sc_plan_free(plan);
 		return -1;
 	}
-	qsort(plan->entries, plan->n, sizeof(*plan->entries), entry_cmp);
+	/* A profile with no rules has no entries: qsort(NULL, 0) is still undefined. */
+	if (plan->n)
+		qsort(plan->entries, plan->n, sizeof(*plan->entries), entry_cmp);
 	*out = plan;
 	return 0;
 }

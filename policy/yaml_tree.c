@@ -193,14 +193,40 @@ static int handle_event(struct ybuilder *b, yaml_event_t *ev, struct jail_error 
 	}
 }
 
-static int parser_error(struct ybuilder *b, yaml_parser_t *p, struct jail_error *e)
+/* libyaml's reader errors (bad encoding, control characters) carry a byte offset
+ * instead of a mark: turn it into line and column so the message points at the byte. */
+static yaml_mark_t offset_mark(const char *buf, size_t len, size_t offset)
+{
+	yaml_mark_t m = { 0, 0, 0 };
+
+	for (size_t i = 0; i < offset && i < len; i++) {
+		if (buf[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+			m.column++; /* count characters, not UTF-8 continuation bytes */
+		}
+	}
+	m.index = offset;
+	return m;
+}
+
+static int parser_error(struct ybuilder *b, yaml_parser_t *p, const char *buf, size_t len,
+			struct jail_error *e)
 {
 	const char *problem = p->problem ? p->problem : "malformed YAML";
+	yaml_mark_t mark = p->problem_mark;
 
+	if (p->error == YAML_READER_ERROR) {
+		mark = offset_mark(buf, len, p->problem_offset);
+		return jail_error_set(e, 0, "%s:%zu:%zu: %s (byte 0x%02x): not a YAML text file",
+				      b->file, mark.line + 1, mark.column + 1, problem,
+				      (unsigned)p->problem_value & 0xff);
+	}
 	if (p->context)
-		return jail_error_set(e, 0, "%s:%zu:%zu: %s %s", b->file, p->problem_mark.line + 1,
-				      p->problem_mark.column + 1, problem, p->context);
-	return at(e, b->file, p->problem_mark, problem);
+		return jail_error_set(e, 0, "%s:%zu:%zu: %s %s", b->file, mark.line + 1,
+				      mark.column + 1, problem, p->context);
+	return at(e, b->file, mark, problem);
 }
 
 int ytree_parse(const char *file, const char *buf, size_t len, struct ynode **root,
@@ -220,7 +246,7 @@ int ytree_parse(const char *file, const char *buf, size_t len, struct ynode **ro
 		yaml_event_t ev;
 
 		if (!yaml_parser_parse(&parser, &ev)) {
-			r = parser_error(&b, &parser, e);
+			r = parser_error(&b, &parser, buf, len, e);
 			break;
 		}
 		r = handle_event(&b, &ev, e);
@@ -234,8 +260,8 @@ int ytree_parse(const char *file, const char *buf, size_t len, struct ynode **ro
 	}
 	if (!b.root || ynode_is_null(b.root)) {
 		ytree_free(b.root);
-		return jail_error_set(e, 0, "%s: empty profile: expected a mapping with 'name:' "
-				      "and the sections of a profile", file);
+		return jail_error_set(e, 0, "%s:1:1: empty profile: expected a mapping with "
+				      "'name:' and the sections of a profile", file);
 	}
 	*root = b.root;
 	return 0;

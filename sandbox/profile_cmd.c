@@ -20,6 +20,8 @@ static int fail(struct jail_error *e)
 {
 	char buf[4096];
 
+	/* `check A B`: keep each file's result in order when stdout and stderr are one. */
+	fflush(stdout);
 	jail_error_format(e, buf, sizeof(buf));
 	fprintf(stderr, "%s\n", buf);
 	return e->exit_code ? e->exit_code : 1;
