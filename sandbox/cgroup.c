@@ -8,10 +8,18 @@
  *   D/jail-<pid>-<rand>.job/    one per run, limits written before the job exists
  *
  * The no-internal-process rule forbids processes in a cgroup that enables controllers
- * for its children, hence the leaf. The leaf is shared by every jail started from D and
- * stays while one of them runs; a jail started from inside jail.leaf uses its parent.
- * A job cgroup left by a jail that was SIGKILLed (its processes die with the pid
- * namespace) is removed by the next run of the same user in the same D.
+ * for its children, hence the leaf. The leaf is shared by every jail started from D; a
+ * jail started from inside jail.leaf uses its parent. The last jail out, when it is
+ * alone in the leaf and the leaf is D's only child, puts D back as it found it: turns
+ * the controllers off, moves itself back into D and removes the leaf (a process cannot
+ * remove the cgroup it is in, and D may hold processes again only without controllers).
+ * When others were moved into the leaf too (a shell that shared D with jail), it stays.
+ *
+ * Concurrent jails in one D: the steps that create or remove shared things (the leaf,
+ * subtree_control, the stale sweep, the job's mkdir) run under an exclusive flock on D.
+ * Each jail holds a flock on its job directory for its whole life: a job directory that
+ * can be locked belongs to a jail that died (SIGKILL), whatever pid namespace it ran in,
+ * and is removed by the next run (its processes died with the pid namespace).
  *
  * When no limit is asked for, nothing here touches cgroupfs: finding out whether a
  * delegated cgroup exists costs several file reads and a mkdir, about as much as the
@@ -27,6 +35,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -92,6 +101,17 @@ int cg_write_at(int dirfd, const char *name, const char *value)
 	if (n < 0)
 		return -1;
 	return (size_t)n == len ? 0 : (errno = EIO, -1);
+}
+
+/* flock, restarted after a signal. */
+static int flock_retry(int fd, int op)
+{
+	int r;
+
+	do
+		r = flock(fd, op);
+	while (r < 0 && errno == EINTR);
+	return r;
 }
 
 static char *read_proc_file(const char *path)
@@ -211,20 +231,21 @@ static int explain_missing(struct cg_setup *s, const char *proc_cgroup, unsigned
 			   struct jail_error *e)
 {
 	_cleanup_free_ char *v1 = cg_v1_controllers(proc_cgroup);
+	const char *plural = missing & (missing - 1) ? "s" : "";
 	char names[64];
 
 	cg_controllers_format(missing, names, sizeof(names));
 	if (*v1) {
 		jail_error_set(e, 0, "cannot enforce the %s limits: the cgroup v2 hierarchy at %s "
-				     "does not offer the %s controller (this host mounts cgroups "
+				     "does not offer the %s controller%s (this host mounts cgroups "
 				     "hybrid; these controllers are in cgroup v1: %s)",
-			       names, s->mount, names, v1);
+			       names, s->mount, names, plural, v1);
 		jail_error_hint(e, "jail needs a unified cgroup v2 hierarchy (boot with "
 				   "systemd.unified_cgroup_hierarchy=1), or --best-effort");
 	} else {
 		jail_error_set(e, 0, "cannot enforce the %s limits: %s does not offer the %s "
-				     "controller (not delegated by its parent)",
-			       names, s->base, names);
+				     "controller%s (not delegated by its parent)",
+			       names, s->base, names, plural);
 		jail_error_hint(e, "%s", missing & CG_IO ? HINT_DELEGATE_IO : HINT_DELEGATE);
 	}
 	return give_up_controllers(s, missing, e);
@@ -274,13 +295,15 @@ static int discover(struct cg_setup *s, struct jail_error *e)
 static int check_delegated(struct cg_setup *s, struct jail_error *e)
 {
 	static const char *const files[] = { ".", "cgroup.procs", "cgroup.subtree_control" };
+	char names[64];
 
+	cg_controllers_format(s->needed, names, sizeof(names));
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		if (faccessat(s->base_fd, files[i], W_OK, AT_EACCESS) == 0)
 			continue;
-		jail_error_set(e, errno, "cannot create a job cgroup in %s: %s%s is not writable "
-					 "by uid %u (not delegated)",
-			       s->base, i ? "its " : "the directory", i ? files[i] : "",
+		jail_error_set(e, errno, "cannot enforce the %s limits: cannot create a job cgroup "
+					 "in %s: %s%s is not writable by uid %u (not delegated)",
+			       names, s->base, i ? "its " : "the directory", i ? files[i] : "",
 			       (unsigned)geteuid());
 		jail_error_hint(e, HINT_DELEGATE);
 		return give_up_controllers(s, s->needed, e);
@@ -302,8 +325,10 @@ static int move_into_leaf(struct cg_setup *s, bool everyone, struct jail_error *
 	if (leaf_fd < 0 || cg_write_at(leaf_fd, "cgroup.procs", "0") < 0)
 		return jail_error_set(e, errno, "cannot move jail into %s/%s", s->base,
 				      CG_LEAF_NAME);
-	if (!s->job->leaf)
+	if (!s->job->leaf) {
 		s->job->leaf = xasprintf("%s/%s", s->base, CG_LEAF_NAME);
+		s->job->base = xstrdup(s->base);
+	}
 	if (!everyone || cg_read_at(s->base_fd, "cgroup.procs", procs, sizeof(procs)) < 0)
 		return 0;
 	for (p = procs; *p; p = end) {
@@ -356,8 +381,10 @@ static int enable_controllers(struct cg_setup *s, struct jail_error *e)
 }
 
 /* Job cgroups of jails that died without tearing down (SIGKILL): their processes died
- * with the pid namespace, the directories stay. A job of a live jail is left alone:
- * it is empty between its mkdir and its clone. */
+ * with the pid namespace, the directories stay. A live jail holds the flock of its job
+ * directory from before the D lock is released until it exits, so under the D lock a
+ * job directory that can be locked is stale. (The pid in the name is no test: it may be
+ * reused, or belong to another pid namespace.) */
 static void remove_stale_jobs(struct cg_setup *s)
 {
 	_cleanup_closedir_ DIR *d = NULL;
@@ -369,17 +396,17 @@ static void remove_stale_jobs(struct cg_setup *s)
 		return;
 	}
 	while ((de = readdir(d))) {
-		long pid = cg_job_name_pid(de->d_name);
+		_cleanup_close_ int job_fd = -1;
 
-		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (cg_job_name_pid(de->d_name) <= 0)
 			continue;
-		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0 && errno == EBUSY) {
-			/* Still populated: finish what the dead jail could not. */
-			_cleanup_close_ int job_fd =
-				openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (job_fd >= 0)
-				cg_write_at(job_fd, "cgroup.kill", "1");
-		}
+		job_fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (job_fd < 0 || flock_retry(job_fd, LOCK_EX | LOCK_NB) < 0)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0 && errno == EBUSY)
+			/* Still populated (a process stuck in D state when its jail died):
+			 * finish what the dead jail could not; the next run removes it. */
+			cg_write_at(job_fd, "cgroup.kill", "1");
 	}
 }
 
@@ -401,6 +428,9 @@ static int create_job(struct cg_setup *s, struct jail_error *e)
 	}
 	s->job->path = xasprintf("%s/%s", s->base, name);
 	s->job->job_fd = openat(s->base_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Nobody else can hold it: we made it under the D lock. */
+	if (s->job->job_fd >= 0 && flock_retry(s->job->job_fd, LOCK_EX | LOCK_NB) < 0)
+		cleanup_close(&s->job->job_fd);
 	if (s->job->job_fd < 0) {
 		jail_error_set(e, errno, "cannot open the job cgroup %s", s->job->path);
 		unlinkat(s->base_fd, name, AT_REMOVEDIR);
@@ -447,14 +477,24 @@ static int resolve_block_device(const char *spec, unsigned *maj, unsigned *min,
 static int write_limit(struct cg_setup *s, const char *file, const char *value,
 		       struct jail_error *e)
 {
+	int err;
+
 	if (cg_write_at(s->job->job_fd, file, value) == 0)
 		return 0;
-	if (errno == ENOENT)
+	err = errno;
+	if (err == ENOENT) {
 		jail_error_set(e, 0, "cannot enforce %s: this kernel has no %s/%s", file,
 			       s->job->path, file);
-	else
-		jail_error_set(e, errno, "cannot write \"%s\" to %s/%s", value, s->job->path, file);
-	if (errno == EACCES || errno == EPERM)
+		if (!strcmp(file, "io.weight"))
+			jail_error_hint(e, "io.weight needs a kernel with blk-iocost or the BFQ "
+					   "I/O scheduler (CONFIG_BLK_CGROUP_IOCOST, "
+					   "CONFIG_BFQ_GROUP_IOSCHED); or --best-effort");
+		else
+			jail_error_hint(e, "or --best-effort to run without it");
+	} else {
+		jail_error_set(e, err, "cannot write \"%s\" to %s/%s", value, s->job->path, file);
+	}
+	if (err == EACCES || err == EPERM)
 		jail_error_hint(e, HINT_DELEGATE);
 	return give_up(s, file, e);
 }
@@ -584,6 +624,12 @@ int cgroup_setup_parent(const struct jail_config *c, struct cgroup_job *job,
 		goto fail;
 	if (s.needed && check_delegated(&s, e) < 0)
 		goto fail;
+	/* Held until setup_free(), through the few limit writes, and released before the
+	 * clone: concurrent jails queue here for a few milliseconds at most. */
+	if (s.needed && flock_retry(s.base_fd, LOCK_EX) < 0) {
+		jail_error_set(e, errno, "cannot lock %s", s.base);
+		goto fail;
+	}
 	/* The root cgroup may hold processes and enable controllers at once. */
 	if (s.needed && strcmp(s.base, s.mount) && move_into_leaf(&s, false, e) < 0 &&
 	    give_up_controllers(&s, s.needed, e) < 0)

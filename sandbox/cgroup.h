@@ -11,7 +11,9 @@
 #include "policy/error.h"
 
 struct cgroup_job {
-	int job_fd;   /* O_DIRECTORY fd of the job cgroup, -1 when no cgroup is used */
+	int job_fd;   /* O_DIRECTORY fd of the job cgroup, -1 when no cgroup is used; holds
+		       * a flock for as long as this jail lives (see remove_stale_jobs) */
+	char *base;   /* the delegated cgroup the job was made in, NULL when none */
 	char *path;   /* absolute path of the job cgroup, NULL when none */
 	char *leaf;   /* the leaf jail moved itself into, NULL when none */
 	char *not_enforced; /* comma-separated limits skipped under --best-effort, or NULL */
@@ -22,7 +24,7 @@ struct cgroup_usage {
 	uint64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec;
 	uint64_t cpu_nr_throttled, cpu_throttled_usec;
 	uint64_t memory_peak;
-	uint64_t memory_oom, memory_oom_kill;
+	uint64_t memory_oom, memory_oom_kill, memory_oom_group_kill;
 	uint64_t io_read_bytes, io_write_bytes, io_read_ops, io_write_ops;
 	uint64_t pids_peak;
 };

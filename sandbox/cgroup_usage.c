@@ -2,6 +2,7 @@
  * cgroup, report. */
 #include "autoconfig.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,6 +114,9 @@ void cgroup_read_usage(struct cgroup_job *job, struct cgroup_usage *u)
 	if (cg_read_at(job->job_fd, "memory.events", text, sizeof(text)) > 0) {
 		cg_keyed_get(text, "oom", &u->memory_oom);
 		cg_keyed_get(text, "oom_kill", &u->memory_oom_kill);
+		/* One per OOM that killed the whole job (memory.oom.group); oom_kill counts
+		 * every process it took. Linux 5.17+. */
+		cg_keyed_get(text, "oom_group_kill", &u->memory_oom_group_kill);
 	}
 	if (cg_read_at(job->job_fd, "io.stat", text, sizeof(text)) >= 0) {
 		cg_parse_io_stat(text, &io);
@@ -123,6 +128,68 @@ void cgroup_read_usage(struct cgroup_job *job, struct cgroup_usage *u)
 	u->memory_peak = read_u64(job->job_fd, "memory.peak");
 	u->pids_peak = read_u64(job->job_fd, "pids.peak");
 	u->valid = true;
+}
+
+/* Whether the only subdirectory of D is the leaf: then no cgroup but ours uses the
+ * controllers D enables. */
+static bool only_leaf_below(int base_fd)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	int fd = openat(base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	bool only = true;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		cleanup_close(&fd);
+		return false;
+	}
+	while (only && (de = readdir(d)))
+		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    strcmp(de->d_name, CG_LEAF_NAME))
+			only = false;
+	return only;
+}
+
+/* Whether jail is the only process in the leaf. */
+static bool alone_in_leaf(int base_fd)
+{
+	char procs[64], self[24];
+
+	snprintf(self, sizeof(self), "%ld\n", (long)getpid());
+	return cg_read_at(base_fd, CG_LEAF_NAME "/cgroup.procs", procs, sizeof(procs)) > 0 &&
+	       strcmp(procs, self) == 0;
+}
+
+/* The last jail out of D puts it back as it found it (see cgroup.c): controllers off,
+ * jail back in D, the leaf removed. Under the D lock, so that no concurrent jail is
+ * between enabling the controllers and making its job cgroup. Any failure just leaves
+ * the leaf for the next run. */
+static void restore_base(const struct cgroup_job *job)
+{
+	_cleanup_close_ int base_fd = open(job->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char enabled[512], cmd[64];
+	unsigned bits;
+	int r;
+
+	if (base_fd < 0)
+		return;
+	do
+		r = flock(base_fd, LOCK_EX);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || !only_leaf_below(base_fd) || !alone_in_leaf(base_fd) ||
+	    cg_read_at(base_fd, "cgroup.subtree_control", enabled, sizeof(enabled)) < 0)
+		return;
+	bits = cg_controllers_parse(enabled);
+	for (unsigned bit = 1; bit <= CG_PIDS; bit <<= 1) {
+		if (!(bits & bit))
+			continue;
+		snprintf(cmd, sizeof(cmd), "-%s", cg_controller_name(bit));
+		if (cg_write_at(base_fd, "cgroup.subtree_control", cmd) < 0)
+			return;
+	}
+	if (cg_write_at(base_fd, "cgroup.procs", "0") < 0)
+		return;
+	unlinkat(base_fd, CG_LEAF_NAME, AT_REMOVEDIR);
 }
 
 void cgroup_teardown(struct cgroup_job *job)
@@ -139,12 +206,12 @@ void cgroup_teardown(struct cgroup_job *job)
 		free(job->path);
 		job->path = NULL;
 	}
-	if (job->leaf) {
-		/* Shared with concurrent jails and holding us: only goes when empty. */
-		rmdir(job->leaf);
-		free(job->leaf);
-		job->leaf = NULL;
-	}
+	if (job->leaf && job->base)
+		restore_base(job);
+	free(job->leaf);
+	job->leaf = NULL;
+	free(job->base);
+	job->base = NULL;
 	free(job->not_enforced);
 	job->not_enforced = NULL;
 }
@@ -190,11 +257,13 @@ void cgroup_report_json(FILE *f, const struct cgroup_job *job, const struct cgro
 		", \"cpu_system_usec\": %" PRIu64 ", \"cpu_nr_throttled\": %" PRIu64
 		", \"cpu_throttled_usec\": %" PRIu64 ", \"memory_peak_bytes\": %" PRIu64
 		", \"memory_oom\": %" PRIu64 ", \"memory_oom_kill\": %" PRIu64
+		", \"memory_oom_group_kill\": %" PRIu64
 		", \"io_read_bytes\": %" PRIu64 ", \"io_write_bytes\": %" PRIu64
 		", \"io_read_ops\": %" PRIu64 ", \"io_write_ops\": %" PRIu64
 		", \"pids_peak\": %" PRIu64 "}}",
 		u->cpu_usage_usec, u->cpu_user_usec, u->cpu_system_usec, u->cpu_nr_throttled,
 		u->cpu_throttled_usec, u->memory_peak, u->memory_oom, u->memory_oom_kill,
+		u->memory_oom_group_kill,
 		u->io_read_bytes, u->io_write_bytes, u->io_read_ops, u->io_write_ops,
 		u->pids_peak);
 }
@@ -212,10 +281,11 @@ void cgroup_stats_line(FILE *f, const struct cgroup_usage *u)
 	}
 	fprintf(f,
 		"jail: stats: cpu %.3fs (user %.3fs, system %.3fs, throttled %" PRIu64
-		"x %.3fs), memory peak %.1f MiB, oom kills %" PRIu64 ", io read %.1f MiB "
+		"x %.3fs), memory peak %.1f MiB, oom kills %" PRIu64 " (whole job %" PRIu64
+		"x), io read %.1f MiB "
 		"write %.1f MiB, pids peak %" PRIu64 "\n",
 		(double)u->cpu_usage_usec / 1e6, (double)u->cpu_user_usec / 1e6,
 		(double)u->cpu_system_usec / 1e6, u->cpu_nr_throttled,
 		(double)u->cpu_throttled_usec / 1e6, mib(u->memory_peak), u->memory_oom_kill,
-		mib(u->io_read_bytes), mib(u->io_write_bytes), u->pids_peak);
+		u->memory_oom_group_kill, mib(u->io_read_bytes), mib(u->io_write_bytes), u->pids_peak);
 }
