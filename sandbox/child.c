@@ -21,6 +21,7 @@
 #include "sandbox/syscalls.h"
 #include "sandbox/sync.h"
 #include "sandbox/testhook.h"
+#include "sandbox/userns.h"
 
 extern char **environ;
 
@@ -150,7 +151,10 @@ void child_main(const struct sandbox_plan *p, int fd)
 	signal(SIGCHLD, SIG_DFL);
 	/* Init holds nothing of the caller's either: only what it opens from here on. */
 	test_pause("child:start");
-	if (fds_close(fd, &e) < 0 || wait_for_maps(fd, &e) < 0)
+	if (fds_close(fd, &e) < 0)
+		fail(fd, &e, 125);
+	if (userns_parent_writes_maps(p) ? wait_for_maps(fd, &e) < 0
+					 : userns_write_maps(0, p, &e) < 0)
 		fail(fd, &e, 125);
 	timing(p, fd, "maps", &t);
 	/* Mapped: all capabilities inside our user namespace, none outside it. */

@@ -376,8 +376,9 @@ static int supervise(struct run_state *s, struct jail_error *e)
 	double t = now_s();
 	int status = 0;
 
-	if (userns_write_maps(s->pid, &s->plan, e) < 0 ||
-	    sync_send(s->sync_fd, SYNC_MAPS_DONE, 0, 0, NULL) < 0) {
+	if (userns_parent_writes_maps(&s->plan) &&
+	    (userns_write_maps(s->pid, &s->plan, e) < 0 ||
+	     sync_send(s->sync_fd, SYNC_MAPS_DONE, 0, 0, NULL) < 0)) {
 		if (!e->msg[0])
 			jail_error_set(e, errno, "tell the sandbox its maps are written");
 		if (e->err == EPERM)

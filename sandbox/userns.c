@@ -115,7 +115,10 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct jail
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(text);
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	else
+		snprintf(path, sizeof(path), "/proc/self/%s", file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
 		return jail_error_set(e, errno, "write %s", path);
@@ -154,6 +157,11 @@ static int run_helper(const char *helper, pid_t pid, const struct idmap *m, stru
 					  "or use --map self");
 	}
 	return 0;
+}
+
+bool userns_parent_writes_maps(const struct sandbox_plan *p)
+{
+	return p->config->map_mode == JAIL_MAP_SUBUID;
 }
 
 int userns_write_maps(pid_t child, const struct sandbox_plan *p, struct jail_error *e)
