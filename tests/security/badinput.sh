@@ -10,7 +10,8 @@
 # NUL: argv strings end at the first NUL, so a value with an embedded NUL cannot reach
 # jail; what can is its prefix (the kernel cuts the string there) and values with other
 # control characters, \x01 and a newline, which are tested instead.
-. "$(dirname "$0")/../integration/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../integration/lib.sh"
 integ_setup
 
 T=10 # seconds: any single jail that takes longer is hung

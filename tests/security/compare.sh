@@ -10,11 +10,12 @@
 # Each runner is run once without and once with a terminal (script(1)); a class's count
 # is the escapes over both runs.
 JAIL_PROBE=${JAIL_PROBE:-/bin/true}
-. "$(dirname "$0")/../integration/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../integration/lib.sh"
 integ_setup
-. "$(dirname "$0")/lib-sec.sh"
+. "$here/lib-sec.sh"
 sec_host_setup
-readme=${1:-$(cd "$(dirname "$0")" && pwd)/README.md}
+readme=${1:-$here/README.md}
 
 bwrap_flags=(--unshare-all --die-with-parent --new-session --ro-bind / / --dev /dev
 	--proc /proc --tmpfs /tmp --cap-drop ALL)

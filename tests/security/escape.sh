@@ -8,9 +8,10 @@
 # delegated cgroup v2 tree: they run with --best-effort here (the VM tier covers the
 # limits). build also gets --rlimit nofile=1024: its nofile 65536 is above the hard
 # limit of many CI users, and raising a hard limit needs privilege outside the sandbox.
-. "$(dirname "$0")/../integration/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../integration/lib.sh"
 integ_setup
-. "$(dirname "$0")/lib-sec.sh"
+. "$here/lib-sec.sh"
 sec_host_setup
 
 profiles=("default" "cc" "script --best-effort" "build --best-effort --rlimit nofile=1024")

@@ -12,9 +12,10 @@
 # What needs root on the host is done in a user namespace of our own: a small tmpfs for
 # the work dir (ENOSPC), user.max_user_namespaces=0 (no user namespaces). The cgroup
 # directory check only has teeth where jail creates one (the VM tier, scripts/vm-check).
-. "$(dirname "$0")/../integration/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../integration/lib.sh"
 integ_setup
-. "$(dirname "$0")/lib-sec.sh"
+. "$here/lib-sec.sh"
 cp "$ESCAPE" "$WORK/escape" || bail_out "cannot copy escape into $WORK"
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/jail/skel
