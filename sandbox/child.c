@@ -91,6 +91,7 @@ static int fds_close(int keep_fd, struct jail_error *e)
  * no_new_privs -> seccomp -> exec. */
 __attribute__((noreturn)) static void job_exec(const struct sandbox_plan *p, int fd)
 {
+	uint64_t t0 = sync_now_us();
 	const struct jail_config *c = p->config;
 	struct jail_error e = { 0 };
 	sigset_t none;
@@ -120,6 +121,8 @@ __attribute__((noreturn)) static void job_exec(const struct sandbox_plan *p, int
 	/* Last: from here on only the syscalls the profile allows work. */
 	if (seccomp_apply(&c->seccomp, &e) < 0)
 		fail(fd, &e, 125);
+	/* (--debug-timing: rlimits, session, fds, caps, no_new_privs, seccomp) */
+	sync_send_timing(fd, c->debug_timing, "job-setup", &t0);
 	execvp(c->argv[0], c->argv);
 	jail_error_set(&e, errno, "cannot execute '%s'", c->argv[0]);
 	if (errno == ENOENT && !strchr(c->argv[0], '/'))
