@@ -16,6 +16,7 @@
 #include "sandbox/caps.h"
 #include "sandbox/child.h"
 #include "sandbox/init.h"
+#include "sandbox/diag.h"
 #include "sandbox/mount.h"
 #include "sandbox/net.h"
 #include "sandbox/syscalls.h"
@@ -157,8 +158,11 @@ void child_main(const struct sandbox_plan *p, int fd)
 	if (fds_close(fd, &e) < 0)
 		fail(fd, &e, 125);
 	if (userns_parent_writes_maps(p) ? wait_for_maps(fd, &e) < 0
-					 : userns_write_maps(0, p, &e) < 0)
+					 : userns_write_maps(0, p, &e) < 0) {
+		if (e.err == EPERM)
+			diag_userns(&e);
 		fail(fd, &e, 125);
+	}
 	timing(p, fd, "maps", &t);
 	/* Mapped: all capabilities inside our user namespace, none outside it. */
 	if (mount_setup_child(p, &st, &e) < 0)

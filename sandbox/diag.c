@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,13 @@ static long sysctl_read(const char *path)
 	return strtol(buf, NULL, 10);
 }
 
-void diag_userns(struct jail_error *e)
+bool diag_userns_system(struct jail_error *e)
 {
 	if (sysctl_read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1) {
 		jail_error_hint(e, "AppArmor restricts unprivileged user namespaces here "
 				   "(kernel.apparmor_restrict_unprivileged_userns=1): install the "
-				   "AppArmor profile for jail (README: AppArmor), or as root: sysctl -w "
-				   "kernel.apparmor_restrict_unprivileged_userns=0");
+				   "AppArmor profile for jail (README, AppArmor section), or as "
+				   "root: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0");
 	} else if (sysctl_read("/proc/sys/kernel/unprivileged_userns_clone") == 0) {
 		jail_error_hint(e, "unprivileged user namespaces are disabled "
 				   "(kernel.unprivileged_userns_clone=0); as root: sysctl -w "
@@ -37,7 +38,17 @@ void diag_userns(struct jail_error *e)
 	} else if (sysctl_read("/proc/sys/user/max_user_namespaces") == 0) {
 		jail_error_hint(e, "user namespaces are disabled (user.max_user_namespaces=0); as "
 				   "root: sysctl -w user.max_user_namespaces=15000");
-	} else if (e->err == ENOSPC || e->err == EUSERS) {
+	} else {
+		return false;
+	}
+	return true;
+}
+
+void diag_userns(struct jail_error *e)
+{
+	if (diag_userns_system(e))
+		return;
+	if (e->err == ENOSPC || e->err == EUSERS) {
 		jail_error_hint(e, "the limit on user namespaces is reached "
 				   "(user.max_user_namespaces, or nesting deeper than 32)");
 	} else if (e->err == EPERM) {

@@ -155,7 +155,7 @@ static void handle_msg(struct run_state *s, const struct sync_msg *m)
 		if (sep)
 			jail_error_hint(&s->child_err, "%s", sep + 1);
 		else if (m->err == EPERM || m->err == EACCES)
-			diag_userns(&s->child_err);
+			diag_userns_system(&s->child_err);
 		s->child_err.exit_code = s->child_err_code;
 		break;
 	case SYNC_EXIT:
