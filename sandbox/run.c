@@ -215,7 +215,6 @@ static void forward_signals(struct run_state *s)
 		sys_pidfd_send_signal(s->pidfd, (int)si.ssi_signo);
 }
 
-/* Until the sandbox's init exits: pass signals on, take messages, enforce the timeout. */
 /* Once init has sent the job's status, the job and everything it started are dead and
  * reaped (init_main's kill_rest). What remains is init's own exit, in which the kernel
  * tears down the namespaces (the mount tree with its overlays, the network namespace):
@@ -226,6 +225,8 @@ static bool need_init_reaped(const struct run_state *s)
 	return s->c->report_path || s->c->stats || s->cg.job_fd >= 0;
 }
 
+/* Until the sandbox's init exits (or has reported the job's status, see above): pass
+ * signals on, take messages, enforce the timeout. */
 static void event_loop(struct run_state *s)
 {
 	for (;;) {

@@ -218,6 +218,19 @@ procs_with() {
 	pgrep -f -- "$1" 2>/dev/null | grep -vx "$$" || true
 }
 
+# wait_paused STEP ERRFILE PID [TRIES]: wait (TRIES x 50 ms, default 100) until jail,
+# started with JAIL_TEST_PAUSE_AT=STEP and stderr to ERRFILE, says it paused there;
+# fails early if PID exits first.
+wait_paused() {
+	local step=$1 errf=$2 pid=$3 tries=${4:-100}
+	for _ in $(seq "$tries"); do
+		grep -q "jail: test: paused at $step\$" "$errf" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
 # wait_gone MARKER [TENTHS]: wait until no process carries MARKER; true if none left.
 wait_gone() {
 	local i

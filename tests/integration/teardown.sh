@@ -46,16 +46,8 @@ for step in $steps; do
 	env JAIL_TEST_PAUSE_AT="$step" "$JAIL" run -w "$WORK" --setenv "JAIL_TEST_MARK=$mark" \
 		-- sh -c "touch /tmp/$mark /var/tmp/$mark; sleep $job_secs; : $mark" 2>"$errf" &
 	jpid=$!
-	paused=1
-	for _ in $(seq 60); do
-		if grep -q "jail: test: paused at $step\$" "$errf" 2>/dev/null; then
-			paused=0
-			break
-		fi
-		kill -0 "$jpid" 2>/dev/null || break
-		sleep 0.05
-	done
-	ok "$paused" "$step: jail pauses there" || diag "stderr: $(cat "$errf")"
+	wait_paused "$step" "$errf" "$jpid" 60
+	ok $? "$step: jail pauses there" || diag "stderr: $(cat "$errf")"
 	kill -KILL "$jpid" 2>/dev/null
 	{ wait "$jpid"; } 2>/dev/null
 	wait_gone "$mark" 30

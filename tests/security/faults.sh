@@ -87,16 +87,8 @@ for step in $steps; do
 	env JAIL_TEST_PAUSE_AT="$step" "$JAIL" run -w "$WORK" --setenv "JAIL_TEST_MARK=$mark" \
 		--report "$WORK/report.$step.json" -- sh -c "$job; : $mark" 2>"$errf" &
 	jpid=$!
-	paused=1
-	for _ in $(seq 100); do
-		if grep -q "jail: test: paused at $step\$" "$errf" 2>/dev/null; then
-			paused=0
-			break
-		fi
-		kill -0 "$jpid" 2>/dev/null || break
-		sleep 0.05
-	done
-	ok "$paused" "kill at $step: jail pauses there" || diag "stderr: $(cat "$errf")"
+	wait_paused "$step" "$errf" "$jpid" 100
+	ok $? "kill at $step: jail pauses there" || diag "stderr: $(cat "$errf")"
 	kill -KILL "$jpid" 2>/dev/null
 	wait "$jpid" 2>/dev/null
 	is "$?" 137 "kill at $step: jail died of the SIGKILL (not before)"

@@ -48,13 +48,8 @@ for step in $steps; do
 	env JAIL_TEST_PAUSE_AT="$step" "$JAIL" run -w "$WORK" -p script --setenv "M=$mark" \
 		-- sh -c "$job; : $mark" 2>"$errf" &
 	jpid=$!
-	paused=1
-	for _ in $(seq 200); do
-		grep -q "paused at $step\$" "$errf" 2>/dev/null && { paused=0; break; }
-		kill -0 "$jpid" 2>/dev/null || break
-		sleep 0.05
-	done
-	ok "$paused" "kill at $step: paused" || diag "$(cat "$errf")"
+	wait_paused "$step" "$errf" "$jpid" 200
+	ok $? "kill at $step: paused" || diag "$(cat "$errf")"
 	kill -KILL "$jpid" 2>/dev/null
 	wait "$jpid" 2>/dev/null
 	wait_gone "$mark" 50
