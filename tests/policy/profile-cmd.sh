@@ -149,4 +149,23 @@ else
 	isnt "$?" 0 "bwrap refuses a torn program (so its acceptance above means something)"
 fi
 
+# --- the cache is keyed by what the program is made of ------------------------------
+# A warm cache must not hand back the old program once the groups file (or the profile)
+# changes: drop getpid from @default in a copy and compile again.
+cdir=$tmp/cachekey
+mkdir -p "$cdir/profiles"
+cp "$profiles"/*.yaml "$cdir/profiles/"
+JAIL_PROFILE_PATH=$cdir/profiles "$JAIL" profile compile cc -o "$cdir/a.bpf"
+JAIL_PROFILE_PATH=$cdir/profiles "$JAIL" profile compile cc -o "$cdir/a2.bpf"
+cmp -s "$cdir/a.bpf" "$cdir/a2.bpf"
+ok $? "cache: a second compile of the same inputs gives the same program"
+# Same length, so only the bytes tell the two files apart.
+sed -i 's/\bgetpid, /        /' "$cdir/profiles/syscall-groups.yaml"
+JAIL_PROFILE_PATH=$cdir/profiles "$JAIL" profile compile cc -o "$cdir/b.bpf"
+JAIL_PROFILE_PATH=$cdir/profiles JAIL_SECCOMP_CACHE=0 "$JAIL" profile compile cc -o "$cdir/b-fresh.bpf"
+! cmp -s "$cdir/a.bpf" "$cdir/b.bpf"
+ok $? "cache: after the groups file changed, the program changed"
+cmp -s "$cdir/b.bpf" "$cdir/b-fresh.bpf"
+ok $? "cache: ... and it is the one a compile without the cache gives"
+
 done_testing
