@@ -146,6 +146,8 @@ void config_init_defaults(struct jail_config *c)
 
 void config_free(struct jail_config *c)
 {
+	jail_bpf_free(&c->bpf);
+	jail_net_free(&c->net);
 	strv_free(c->argv);
 	free(c->profile_name);
 	strv_free(c->toolchain_dirs);

@@ -13,6 +13,9 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
+#include "policy/bpf_rules.h"
+#include "policy/netrule.h"
+
 #define JAIL_UNSET UINT64_MAX /* "no limit asked for" in the uint64 limit fields */
 
 /* What `--root` keeps: the capabilities that make uid 0 inside a user namespace able to
@@ -30,6 +33,7 @@ enum jail_map_mode {
 
 enum jail_net_mode {
 	JAIL_NET_NONE, /* own network namespace, loopback only */
+	JAIL_NET_USER, /* plus a tap to pasta (user-mode stack), routed by the allowlist */
 };
 
 enum jail_mount_kind {
@@ -87,6 +91,7 @@ struct jail_config {
 
 	/* identity */
 	enum jail_map_mode map_mode;
+	bool map_explicit; /* --map was given (a profile's map: is a default) */
 	bool root_inside;
 
 	/* filesystem */
@@ -101,6 +106,7 @@ struct jail_config {
 
 	/* network */
 	enum jail_net_mode net_mode;
+	struct jail_net net; /* network: user: allowlist and DNS (policy/netrule.h) */
 
 	/* process */
 	char **keep_env; /* NULL-terminated names; "LC_*" style trailing * allowed */
@@ -119,6 +125,9 @@ struct jail_config {
 	/* quotas */
 	struct jail_limits limits;
 	bool best_effort; /* a limit that cannot be enforced is a warning, not an error */
+
+	/* root-only BPF extras (policy/bpf_rules.h, sandbox/bpf.c) */
+	struct jail_bpf bpf;
 
 	/* output */
 	char *report_path;

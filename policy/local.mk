@@ -4,14 +4,20 @@ libjailpolicy_a_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) $(YAML
 libjailpolicy_a_SOURCES = \
 	policy/bpf_interp.c \
 	policy/bpf_interp.h \
+	policy/bpf_rules.c \
+	policy/bpf_rules.h \
 	policy/cleanup.h \
 	policy/config.c \
 	policy/config.h \
 	policy/error.c \
 	policy/error.h \
+	policy/netrule.c \
+	policy/netrule.h \
 	policy/profile.c \
 	policy/profile.h \
+	policy/profile_bpf.c \
 	policy/profile_merge.c \
+	policy/profile_net.c \
 	policy/profile_model.h \
 	policy/profile_parse.c \
 	policy/profile_resolve.c \
@@ -36,6 +42,7 @@ POLICY_LIBS = libjailpolicy.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAML_LIBS) -lm
 # The shipped profiles and syscall groups, installed into $(datadir)/jail/profiles.
 dist_profiles_DATA += \
 	profiles/build.yaml \
+	profiles/build-farm.yaml \
 	profiles/cc.yaml \
 	profiles/default.yaml \
 	profiles/script.yaml \

@@ -133,6 +133,7 @@ static void apply_profile(const struct profile *p, struct jail_config *c)
 		c->root_inside = p->root_inside;
 	if (p->has & PF_NET)
 		c->net_mode = p->net_mode;
+	jail_net_merge(&c->net, &p->net);
 	apply_limits(p, c);
 	c->caps_keep = p->caps_keep;
 	c->caps_ambient = p->caps_ambient;
@@ -140,6 +141,8 @@ static void apply_profile(const struct profile *p, struct jail_config *c)
 		strv_add(&c->keep_env, p->env_keep[i]);
 	for (size_t i = 0; i < p->n_env_set; i++)
 		config_set_env(c, p->env_set[i].name, p->env_set[i].value);
+	/* Cannot fail: both sides hold at most JAIL_BPF_RULES_MAX distinct rules. */
+	jail_bpf_merge(&c->bpf, &p->bpf, &(struct jail_error){ 0 });
 }
 
 int profile_apply(const char *name, struct jail_config *c, struct jail_error *e)

@@ -279,6 +279,9 @@ int profile_merge_layer(struct profile *p, const struct profile *l, struct jail_
 		return -1;
 	if (merge_caps(p, l, e) < 0 || merge_seccomp(p, l, e) < 0 || merge_env(p, l, e) < 0)
 		return -1;
+	if (jail_bpf_merge(&p->bpf, &l->bpf, e) < 0)
+		return jail_error_prefix(e, "%s: bpf", l->file);
+	jail_net_merge(&p->net, &l->net);
 	return 0;
 }
 
@@ -293,5 +296,5 @@ int profile_check_resolved(const struct profile *p, struct jail_error *e)
 	if (p->memory_high != JAIL_UNSET && p->memory_max != JAIL_UNSET &&
 	    p->memory_high > p->memory_max)
 		return jail_error_set(e, 0, "%s: limits.memory-high is above limits.memory", p->file);
-	return 0;
+	return profile_net_check(p, e);
 }

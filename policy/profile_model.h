@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "policy/config.h"
 #include "policy/error.h"
@@ -93,6 +94,7 @@ struct profile {
 	enum jail_map_mode map_mode;
 	bool root_inside;
 	enum jail_net_mode net_mode;
+	struct jail_net net; /* allow and dns lists (policy/profile_net.c) */
 
 	/* limits (JAIL_UNSET where config.h says so) */
 	uint64_t memory_max, memory_high, swap_max, cpu_millis, cpu_weight, pids_max, io_weight;
@@ -123,6 +125,9 @@ struct profile {
 
 	struct profile_removal *removals;
 	size_t n_removals;
+
+	/* root-only BPF extras (policy/profile_bpf.c) */
+	struct jail_bpf bpf;
 };
 
 void profile_init(struct profile *p);
@@ -132,6 +137,25 @@ void profile_free(struct profile *p);
  * names file:line:column and the key. */
 int profile_parse(const char *file, const char *buf, size_t len, struct profile *p,
 		  struct jail_error *e);
+
+struct ynode;
+
+/* "file:line:column: key: message" at node n (always returns -1), and what a node is,
+ * for messages ("nothing" for a null). */
+int profile_err_at(const char *file, const struct ynode *n, const char *key, struct jail_error *e,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+const char *ynode_found(const struct ynode *n);
+
+/* The bpf: section of one layer (policy/profile_bpf.c); printed by profile_bpf_show. */
+int profile_bpf_parse(const char *file, struct profile *p, const char *section,
+		      const struct ynode *v, struct jail_error *e);
+void profile_bpf_show(FILE *out, const struct profile *p);
+/* The network: section of one layer, its printing, and the check that with network: user
+ * no capability that could undo the routing is kept (policy/profile_net.c). */
+int profile_net_parse(const char *file, struct profile *p, const char *section,
+		      const struct ynode *v, struct jail_error *e);
+void profile_net_show(FILE *out, const struct profile *p);
+int profile_net_check(const struct profile *p, struct jail_error *e);
 
 /* Parse an action: "allow", "errno EPERM", "errno 38", "kill", "kill-thread", "log",
  * "trap". */

@@ -41,6 +41,25 @@ struct field {
 	int (*fn)(struct pctx *c, const char *key, struct ynode *v);
 };
 
+/* file:line:column: key: message, for the sections parsed in their own files
+ * (profile_net.c, profile_bpf.c). */
+int profile_err_at(const char *file, const struct ynode *n, const char *key, struct jail_error *e,
+		   const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return jail_error_set(e, 0, "%s:%d:%d: %s: %s", file, n->line, n->col, key, msg);
+}
+
+const char *ynode_found(const struct ynode *n)
+{
+	return ynode_is_null(n) ? "nothing" : ynode_kind_name(n->kind);
+}
+
 static int err_at(struct pctx *c, const struct ynode *n, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -318,14 +337,7 @@ static const struct field identity_fields[] = {
 
 static int parse_network(struct pctx *c, const char *key, struct ynode *v)
 {
-	if (want(c, v, YNODE_SCALAR, key, "none") < 0)
-		return -1;
-	if (strcmp(v->value, "none") != 0)
-		return err_at(c, v, key, "expected none (loopback only; the only mode so far), "
-			      "found '%s'", v->value);
-	c->p->net_mode = JAIL_NET_NONE;
-	c->p->has |= PF_NET;
-	return 0;
+	return profile_net_parse(c->file, c->p, key, v, c->e);
 }
 
 /* ---- limits ---- */
@@ -778,6 +790,11 @@ static int parse_extends(struct pctx *c, const char *key, struct ynode *v)
 	return 0;
 }
 
+static int parse_bpf(struct pctx *c, const char *key, struct ynode *v)
+{
+	return profile_bpf_parse(c->file, c->p, key, v, c->e);
+}
+
 static const struct field top_fields[] = {
 	{ "name", F_CUSTOM, 0, 0, parse_name },
 	{ "description", F_CUSTOM, 0, 0, parse_description },
@@ -789,6 +806,7 @@ static const struct field top_fields[] = {
 	{ "capabilities", F_CUSTOM, 0, 0, parse_caps },
 	{ "seccomp", F_CUSTOM, 0, 0, parse_seccomp },
 	{ "env", F_CUSTOM, 0, 0, parse_env },
+	{ "bpf", F_CUSTOM, 0, 0, parse_bpf },
 };
 
 int profile_parse(const char *file, const char *buf, size_t len, struct profile *p,

@@ -66,6 +66,8 @@ void profile_free(struct profile *p)
 		free(p->env_set[i].value);
 	}
 	free(p->env_set);
+	jail_bpf_free(&p->bpf);
+	jail_net_free(&p->net);
 	memset(p, 0, sizeof(*p));
 }
 

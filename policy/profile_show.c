@@ -72,9 +72,10 @@ static void show_filesystem(FILE *out, const struct profile *p)
 		put_str(out, p->mounts[i].dst);
 		fputc('\n', out);
 	}
-	fprintf(out, "identity:\n  map: %s\n  root: %s\nnetwork: none\n",
+	fprintf(out, "identity:\n  map: %s\n  root: %s\n",
 		p->map_mode == JAIL_MAP_SUBUID ? "subuid" : "self",
 		p->root_inside ? "true" : "false");
+	profile_net_show(out, p);
 }
 
 static void show_limits(FILE *out, const struct profile *p)
@@ -202,6 +203,7 @@ int profile_show(FILE *out, const char *name, struct jail_error *e)
 		show_limits(out, &p);
 		show_caps_env(out, &p);
 		show_seccomp(out, &p);
+		profile_bpf_show(out, &p);
 	}
 	profile_free(&p);
 	return r;

@@ -608,6 +608,60 @@ static void setup_undo(struct cgroup_job *job)
 	job->path = NULL;
 }
 
+/* Where job cgroups may be made without limits (for the BPF programs): a unified cgroup
+ * v2 hierarchy only. On a hybrid host the cgroup2 mount (systemd's
+ * /sys/fs/cgroup/unified) is the init system's, and root could create anything there:
+ * jail leaves it alone. */
+static int discover_bare(struct cg_setup *s, struct jail_error *e)
+{
+	_cleanup_free_ char *proc_cgroup = read_proc_file("/proc/self/cgroup");
+	_cleanup_free_ char *mountinfo = read_proc_file("/proc/self/mountinfo");
+	_cleanup_free_ char *own = NULL, *v1 = NULL;
+	char *slash;
+
+	if (!proc_cgroup || !mountinfo)
+		return jail_error_set(e, errno, "read /proc/self/cgroup and /proc/self/mountinfo");
+	own = cg_parse_proc_cgroup(proc_cgroup, e);
+	s->mount = own ? cg_parse_mountinfo(mountinfo, e) : NULL;
+	if (!own || !s->mount)
+		return jail_error_prefix(e, "no job cgroup");
+	v1 = cg_v1_controllers(proc_cgroup);
+	if (*v1) {
+		jail_error_set(e, 0, "no job cgroup: this host mounts cgroups hybrid (cgroup v1: "
+				     "%s); jail makes job cgroups only in a unified cgroup v2 "
+				     "hierarchy and leaves %s to the init system", v1, s->mount);
+		return jail_error_hint(e, "run on a host with a unified hierarchy (boot with "
+					  "systemd.unified_cgroup_hierarchy=1)");
+	}
+	s->base = xasprintf("%s%s", s->mount, strcmp(own, "/") ? own : "");
+	slash = strrchr(s->base, '/');
+	if (slash && !strcmp(slash + 1, CG_LEAF_NAME))
+		*slash = '\0';
+	s->base_fd = open(s->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->base_fd < 0)
+		return jail_error_set(e, errno, "no job cgroup: cannot open %s", s->base);
+	return 0;
+}
+
+int cgroup_setup_bare(const struct jail_config *c, struct cgroup_job *job, struct jail_error *e)
+{
+	struct cg_setup s = { .c = c, .job = job, .base_fd = -1 };
+	int r = -1;
+
+	/* No controller is enabled, so the job cgroup may sit next to jail: no leaf. */
+	if (discover_bare(&s, e) < 0)
+		goto out;
+	if (flock_retry(s.base_fd, LOCK_EX) < 0) {
+		jail_error_set(e, errno, "cannot lock %s", s.base);
+		goto out;
+	}
+	remove_stale_jobs(&s);
+	r = create_job(&s, e);
+out:
+	setup_free(&s);
+	return r;
+}
+
 int cgroup_setup_parent(const struct jail_config *c, struct cgroup_job *job,
 			struct jail_error *e)
 {

@@ -35,6 +35,10 @@ struct cgroup_usage {
  * enforced is an error (exit 125) unless c->best_effort. */
 int cgroup_setup_parent(const struct jail_config *c, struct cgroup_job *job,
 			struct jail_error *e);
+/* A job cgroup without limits, for the BPF programs (sandbox/bpf.c), when
+ * cgroup_setup_parent made none. Only in a unified cgroup v2 hierarchy: refused on a
+ * hybrid host, whose cgroup2 mount is the init system's. */
+int cgroup_setup_bare(const struct jail_config *c, struct cgroup_job *job, struct jail_error *e);
 /* Kill every process in the job cgroup (cgroup.kill) and wait until it is empty. */
 void cgroup_kill(struct cgroup_job *job);
 /* After the job: read cpu.stat, memory.peak, memory.events, io.stat, pids.peak. */

@@ -19,6 +19,7 @@
 #include "sandbox/diag.h"
 #include "sandbox/mount.h"
 #include "sandbox/net.h"
+#include "sandbox/netuser.h"
 #include "sandbox/syscalls.h"
 #include "sandbox/sync.h"
 #include "sandbox/testhook.h"
@@ -108,7 +109,8 @@ __attribute__((noreturn)) static void job_exec(const struct sandbox_plan *p, int
 		fail(fd, &e, 125);
 	}
 	test_pause("job:setsid");
-	if (fds_close(fd, &e) < 0 || caps_apply_child(c->caps_keep, c->caps_ambient, &e) < 0)
+	if (fds_close(fd, &e) < 0 || userns_job_ids(p, &e) < 0 ||
+	    caps_apply_child(c->caps_keep, c->caps_ambient, &e) < 0)
 		fail(fd, &e, 125);
 	test_pause("job:caps");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
@@ -157,6 +159,7 @@ void child_main(const struct sandbox_plan *p, int fd)
 	test_pause("child:start");
 	if (fds_close(fd, &e) < 0)
 		fail(fd, &e, 125);
+	userns_child_sync_fd(fd);
 	if (userns_parent_writes_maps(p) ? wait_for_maps(fd, &e) < 0
 					 : userns_write_maps(0, p, &e) < 0) {
 		if (e.err == EPERM)
@@ -164,6 +167,11 @@ void child_main(const struct sandbox_plan *p, int fd)
 		fail(fd, &e, 125);
 	}
 	timing(p, fd, "maps", &t);
+	/* network: user: pasta can join our namespaces now; it starts while we mount. */
+	if (p->net && sync_send(fd, SYNC_NET_START, 0, 0, NULL) < 0) {
+		jail_error_set(&e, errno, "ask jail to start pasta");
+		fail(fd, &e, 125);
+	}
 	/* Mapped: all capabilities inside our user namespace, none outside it. */
 	if (mount_setup_child(p, &st, &e) < 0)
 		fail(fd, &e, 125);
@@ -171,6 +179,10 @@ void child_main(const struct sandbox_plan *p, int fd)
 	if (net_setup_child(c, &e) < 0)
 		fail(fd, &e, 125);
 	timing(p, fd, "loopback", &t);
+	if (p->net && netuser_setup_child(c, p->net, &e) < 0)
+		fail(fd, &e, 125);
+	if (p->net)
+		timing(p, fd, "network", &t);
 	if (sethostname(c->hostname, strlen(c->hostname)) < 0) {
 		jail_error_set(&e, errno, "sethostname %s", c->hostname);
 		fail(fd, &e, 125);

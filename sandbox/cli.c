@@ -14,6 +14,8 @@ enum {
 	OPT_MEMORY_HIGH, OPT_SWAP, OPT_CPUS, OPT_CPU_WEIGHT, OPT_PIDS, OPT_IO_READ, OPT_IO_WRITE,
 	OPT_IO_WEIGHT, OPT_BEST_EFFORT, OPT_STATS, OPT_DEBUG_TIMING, OPT_RO_WORKDIR,
 	OPT_HOSTNAME,
+	OPT_EXEC_AUDIT,
+	OPT_NET, OPT_NET_ALLOW, OPT_DNS,
 };
 
 static const struct option run_options[] = {
@@ -46,6 +48,10 @@ static const struct option run_options[] = {
 	{ "io-weight", required_argument, NULL, OPT_IO_WEIGHT },
 	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
 	{ "debug-timing", no_argument, NULL, OPT_DEBUG_TIMING },
+	{ "exec-audit", no_argument, NULL, OPT_EXEC_AUDIT },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "net-allow", required_argument, NULL, OPT_NET_ALLOW },
+	{ "dns", required_argument, NULL, OPT_DNS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -77,6 +83,13 @@ void cli_usage(FILE *f)
 	      "      --rlimit NAME=VALUE   e.g. nofile=1024, as=2G, core=0, nproc=512:1024\n"
 	      "      --timeout DURATION    kill the whole job after DURATION (exit 124)\n"
 	      "      --hostname NAME       hostname inside (default: jail)\n"
+	      "Network:\n"
+	      "      --net none|user       none: loopback only (default); user: reach out through\n"
+	      "                            pasta (package passt), never to this host itself\n"
+	      "      --net-allow CIDR[:PORT]  with --net user, only these destinations are\n"
+	      "                            routable (repeatable; IPv6 port: [2001:db8::/32]:443)\n"
+	      "      --dns IP              nameserver for the job's /etc/resolv.conf, reachable\n"
+	      "                            on port 53 (repeatable; none: lookups fail)\n"
 	      "Quotas (cgroup v2, delegated):\n"
 	      "      --memory SIZE  --memory-high SIZE  --swap SIZE  --cpus N.N  --cpu-weight N\n"
 	      "      --pids N  --io-read-bps DEV=RATE  --io-write-bps DEV=RATE  --io-weight N\n"
@@ -85,6 +98,8 @@ void cli_usage(FILE *f)
 	      "      --report FILE         write a JSON report of the run\n"
 	      "      --stats               print a one-line usage summary on stderr\n"
 	      "      --debug-timing        print the time each setup step took\n"
+	      "Build-farm extras (jail run as root, built with libbpf; profile key bpf:):\n"
+	      "      --exec-audit          list every program the job executed in the report\n"
 	      "  -h, --help                this text\n\n"
 	      "Exit status: the job's; 128+N if killed by signal N; 124 timeout;\n"
 	      "125 jail failed (nothing ran); 126 not executable; 127 not found.\n",
@@ -272,6 +287,7 @@ static int apply_identity_fs(struct jail_config *c, int opt, const char *arg,
 			c->map_mode = JAIL_MAP_SUBUID;
 		else
 			return jail_error_set(e, 0, "--map '%s': expected self or subuid", arg);
+		c->map_explicit = true;
 		return 0;
 	case OPT_ROOT:
 		c->root_inside = true;
@@ -303,6 +319,33 @@ static int apply_identity_fs(struct jail_config *c, int opt, const char *arg,
 	return 1;
 }
 
+static int apply_net(struct jail_config *c, int opt, const char *arg, struct jail_error *e)
+{
+	struct jail_cidr r;
+
+	switch (opt) {
+	case OPT_NET:
+		if (strcmp(arg, "none") == 0)
+			c->net_mode = JAIL_NET_NONE;
+		else if (strcmp(arg, "user") == 0)
+			c->net_mode = JAIL_NET_USER;
+		else
+			return jail_error_set(e, 0, "--net '%s': expected none or user", arg);
+		return 0;
+	case OPT_NET_ALLOW:
+		if (netrule_parse_cidr(arg, &r, e) < 0)
+			return jail_error_prefix(e, "--net-allow");
+		jail_net_add_allow(&c->net, &r);
+		return 0;
+	case OPT_DNS:
+		if (netrule_parse_ip(arg, &r, e) < 0)
+			return jail_error_prefix(e, "--dns");
+		jail_net_add_dns(&c->net, &r);
+		return 0;
+	}
+	return 1;
+}
+
 static int apply_output(struct jail_config *c, int opt, const char *arg, struct jail_error *e)
 {
 	switch (opt) {
@@ -320,6 +363,9 @@ static int apply_output(struct jail_config *c, int opt, const char *arg, struct 
 	case OPT_BEST_EFFORT:
 		c->best_effort = true;
 		return 0;
+	case OPT_EXEC_AUDIT:
+		c->bpf.exec_audit = c->bpf.exec_audit_set = true;
+		return 0;
 	case 'p':
 	case 'h':
 		return 0; /* taken in cli_scan */
@@ -329,6 +375,7 @@ static int apply_output(struct jail_config *c, int opt, const char *arg, struct 
 
 int cli_apply(int argc, char **argv, struct jail_config *c, struct jail_error *e)
 {
+	bool net_lists = false;
 	int opt;
 
 	optind = 0;
@@ -344,6 +391,9 @@ int cli_apply(int argc, char **argv, struct jail_config *c, struct jail_error *e
 		if (r == 1)
 			r = apply_limit(c, opt, optarg, e);
 		if (r == 1)
+			r = apply_net(c, opt, optarg, e);
+		net_lists |= opt == OPT_NET_ALLOW || opt == OPT_DNS;
+		if (r == 1)
 			r = apply_output(c, opt, optarg, e);
 		if (r < 0) {
 			/* Name the option when the parser did not. */
@@ -352,6 +402,10 @@ int cli_apply(int argc, char **argv, struct jail_config *c, struct jail_error *e
 			return -1;
 		}
 	}
+	/* Fail closed: an allowlist given for a run that has no network is a mistake. */
+	if (net_lists && c->net_mode != JAIL_NET_USER)
+		return jail_error_set(e, 0, "--net-allow and --dns need --net user (or a profile "
+				      "with network: user)");
 	if (optind >= argc)
 		return jail_error_set(e, 0, "no command given (usage: jail run [OPTIONS] -- COMMAND)");
 	if (!*argv[optind])

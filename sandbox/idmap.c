@@ -90,7 +90,15 @@ int idmap_build(enum jail_map_mode mode, bool root_inside, uint32_t host_id, uin
 	if ((uint64_t)sub_start + n > UINT32_MAX)
 		return jail_error_set(e, 0, "the subordinate range %" PRIu32 "+%" PRIu32
 					    " overflows", sub_start, n);
-	if (root_inside || host_id == 0 || host_id > n) {
+	if (host_id == 0) {
+		/* The caller is host root (a build-farm agent): its own id must never be
+		 * mapped, or the job's uid 0 would own every root-owned file it can see.
+		 * The whole inside range comes from the subordinate range. */
+		n = sub_count < IDMAP_INSIDE_MAX ? sub_count : IDMAP_INSIDE_MAX;
+		add_range(m, 0, sub_start, n);
+		return 0;
+	}
+	if (root_inside || host_id > n) {
 		/* 0 is the caller; 1..n are the subordinates. Also used when the caller's own
 		 * id would not fit inside the range (keep-id needs host_id <= n). */
 		add_range(m, 0, host_id, 1);

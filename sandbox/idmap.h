@@ -30,6 +30,7 @@ int subid_find(const char *text, const char *user, uint32_t id, uint32_t *start,
 /* The map for one kind of id (uid or gid).
  *   self, root:      0 -> host_id
  *   self, not root:  host_id -> host_id
+ *   subuid, host_id 0 (jail run by host root): 0..count-1 -> sub_start.. only
  *   subuid, root:    0 -> host_id, 1..count -> sub_start..
  *   subuid, not root: host_id -> host_id, 0..host_id-1 and host_id+1.. -> the range
  *                     (the caller keeps their own id inside; the rest are subordinates)

@@ -30,6 +30,10 @@ libjailsandbox_a_SOURCES = \
 	sandbox/mount.h \
 	sandbox/net.c \
 	sandbox/net.h \
+	sandbox/netuser.c \
+	sandbox/netuser.h \
+	sandbox/netuser_addr.h \
+	sandbox/netuser_child.c \
 	sandbox/paths.c \
 	sandbox/paths.h \
 	sandbox/plan.c \
@@ -53,4 +57,5 @@ SANDBOX_LIBS = libjailsandbox.a $(POLICY_LIBS) $(NL_LIBS)
 
 # Quotas (sandbox/cgroup*) and the `jail profile` command keep their own lists.
 include sandbox/cgroup.mk
+include sandbox/bpf.mk
 include sandbox/profile_cmd.mk

@@ -10,6 +10,7 @@
 
 #include "policy/cleanup.h"
 #include "sandbox/mount.h"
+#include "sandbox/userns.h"
 #include "sandbox/paths.h"
 #include "sandbox/syscalls.h"
 
@@ -370,6 +371,10 @@ static int writable_setup(const struct sandbox_plan *p, int root_fd, int scratch
 	home = openat(scratch_fd, "home", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (home < 0 || fchmod(home, 0700) < 0)
 		return jail_error_set(e, errno, "prepare $HOME");
+	/* Made by the child as uid 0 of the namespace; host root's job without --root
+	 * runs as another id of the range (userns_job_ids). */
+	if (p->switch_ids && p->uid != 0 && fchown(home, p->uid, p->gid) < 0)
+		return jail_error_set(e, errno, "give $HOME to uid %u", (unsigned)p->uid);
 	return bind_into(root_fd, home, p->home, false, e);
 }
 
@@ -395,6 +400,31 @@ static int user_mounts_setup(const struct sandbox_plan *p, int root_fd, const st
 						 m->dst);
 	}
 	return 0;
+}
+
+/* network: user: /etc/resolv.conf lists exactly the profile's DNS servers (none: no
+ * nameserver line, and the C library's fallback, 127.0.0.1, is the job's own loopback).
+ * The file is made in the scratch tmpfs and bound read-only; a symlink there (to
+ * systemd-resolved's stub file, say) is replaced first, as its target is not in here. */
+static int resolv_setup(const struct sandbox_plan *p, int root_fd, int scratch_fd,
+			struct jail_error *e)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int etc = -1, file = -1;
+	struct stat st;
+
+	if (!p->net)
+		return 0;
+	text = jail_net_resolv_conf(&p->config->net);
+	file = openat(scratch_fd, "resolv.conf", O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
+	if (file < 0 || write(file, text, strlen(text)) != (ssize_t)strlen(text))
+		return jail_error_set(e, errno, "write the job's resolv.conf");
+	if ((etc = target_open(root_fd, "/etc", true, e)) < 0)
+		return -1;
+	if (fstatat(etc, "resolv.conf", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+	    unlinkat(etc, "resolv.conf", 0) < 0)
+		return jail_error_set(e, errno, "replace the symlink /etc/resolv.conf");
+	return bind_into(root_fd, file, "/etc/resolv.conf", true, e);
 }
 
 /* pivot_root(".", ".") stacks the old root on top of the new one at "/"; detaching it
@@ -443,7 +473,12 @@ int mount_setup_child(const struct sandbox_plan *p, struct mount_state *st,
 	st->scratch_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(src.dev); i++)
 		src.dev[i] = -1;
-	if (keep_upper_open(p->config, st, e) < 0 || sources_open(p, &src, e) < 0)
+	/* Host paths are opened with the ids the child was born with. Created by host
+	 * root, it then takes ids of its range (userns.c): before, the mounts' own files
+	 * could not be created (unmapped ids); after, host root's 0700 directories (the
+	 * skeleton cache in /root/.cache) could not be opened. */
+	if (keep_upper_open(p->config, st, e) < 0 || sources_open(p, &src, e) < 0 ||
+	    userns_enter_child(p, e) < 0)
 		goto out;
 	if (scratch_setup(p, &st->scratch_fd, e) < 0)
 		goto out;
@@ -462,6 +497,7 @@ int mount_setup_child(const struct sandbox_plan *p, struct mount_state *st,
 			goto out;
 	if (proc_sys_setup(root_fd, &src, e) < 0 || dev_setup(root_fd, &src, e) < 0 ||
 	    writable_setup(p, root_fd, st->scratch_fd, e) < 0 ||
+	    resolv_setup(p, root_fd, st->scratch_fd, e) < 0 ||
 	    user_mounts_setup(p, root_fd, &src, e) < 0 || pivot(root_fd, e) < 0)
 		goto out;
 	if (chdir(p->config->workdir) < 0) {

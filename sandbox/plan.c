@@ -177,6 +177,8 @@ int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error 
 	const char *host_home;
 	_cleanup_free_ char *user = NULL;
 
+	if (userns_root_mode(c, e) < 0)
+		return -1;
 	/* The passwd lookup (NSS: nscd, files, ...) costs about a millisecond: in self mode
 	 * trust the caller's own $HOME and $USER when both are set; they only name the
 	 * caller's home path inside and refuse it as a work dir. subuid mode looks the
@@ -198,6 +200,12 @@ int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error 
 		return -1;
 	if (userns_prepare(p, uid, gid, user, e) < 0)
 		return -1;
+	if (p->switch_ids && p->uid != 0) {
+		/* host root's job without --root: not "root" with root's home */
+		free(user);
+		user = xstrdup("build");
+		host_home = NULL;
+	}
 	p->user = xstrdup(p->uid == 0 ? "root" : user);
 	if (p->uid == 0)
 		p->home = xstrdup("/root");

@@ -9,6 +9,8 @@
 #include "policy/config.h"
 #include "sandbox/idmap.h"
 
+struct netuser_plan;
+
 struct toolchain_layer {
 	char *dir;  /* host dir, e.g. "/usr" */
 	char *link; /* symlink target when the host dir is a symlink ("usr/bin"), else NULL */
@@ -26,7 +28,12 @@ struct sandbox_plan {
 	struct idmap uid_map, gid_map;
 	char **envp;	 /* the job's environment */
 	char *exec_path; /* NULL: search PATH inside the sandbox */
+	bool switch_ids; /* created by host root: the child sets its ids (userns.c) */
+	const struct netuser_plan *net; /* network: user (netuser.h), else NULL */
 };
+
+/* The job's uid and gid inside when host root runs it without --root. */
+#define JOB_UID_NOT_ROOT 1000u
 
 void plan_free(struct sandbox_plan *p);
 

@@ -54,6 +54,36 @@ static double tv_s(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+static void cidrs_json(FILE *f, const struct jail_cidr *v, size_t n)
+{
+	char text[64];
+
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		netrule_format(&v[i], text, sizeof(text));
+		fprintf(f, "%s\"%s\"", i ? ", " : "", text);
+	}
+	fputc(']', f);
+}
+
+/* {"mode": "none"}, or {"mode": "user", "allow": [...] or null (no list: everything but
+ * the host itself), "dns": [...]}. */
+static void network_json(FILE *f, const struct jail_config *c)
+{
+	if (c->net_mode != JAIL_NET_USER) {
+		fputs("{\"mode\": \"none\"}", f);
+		return;
+	}
+	fputs("{\"mode\": \"user\", \"allow\": ", f);
+	if (c->net.allow_set)
+		cidrs_json(f, c->net.allow, c->net.n_allow);
+	else
+		fputs("null", f);
+	fputs(", \"dns\": ", f);
+	cidrs_json(f, c->net.dns, c->net.n_dns);
+	fputc('}', f);
+}
+
 static void options_json(FILE *f, const struct jail_config *c)
 {
 	static const char *const kinds[] = { "bind", "ro-bind", "tmpfs" };
@@ -76,8 +106,9 @@ static void options_json(FILE *f, const struct jail_config *c)
 	}
 	fputs("],\n    \"keep_upper\": ", f);
 	json_str(f, c->keep_upper);
-	fprintf(f, ", \"scratch_size\": %llu, \"network\": \"none\", \"hostname\": ",
-		(unsigned long long)c->scratch_size);
+	fprintf(f, ", \"scratch_size\": %llu, \"network\": ", (unsigned long long)c->scratch_size);
+	network_json(f, c);
+	fputs(", \"hostname\": ", f);
 	json_str(f, c->hostname);
 	fprintf(f, ",\n    \"timeout_ms\": %llu, \"rlimits\": {", (unsigned long long)c->timeout_ms);
 	for (size_t i = 0; i < c->n_rlimits; i++)
@@ -169,6 +200,10 @@ int report_write(const char *path, const struct jail_config *c, const struct run
 	options_json(f, c);
 	fputs("  ", f);
 	cgroup_report_json(f, cg, &r->usage);
+	if (r->bpf) {
+		fputs(",\n  ", f);
+		bpf_report_json(f, c, r->bpf);
+	}
 	fputs("\n}\n", f);
 	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
 		err = errno;

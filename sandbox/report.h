@@ -6,6 +6,7 @@
 
 #include "policy/config.h"
 #include "policy/error.h"
+#include "sandbox/bpf.h"
 #include "sandbox/cgroup.h"
 
 struct run_result {
@@ -18,6 +19,7 @@ struct run_result {
 	double wall_s;
 	struct rusage ru;  /* the whole tree: init reaps everything, we wait for init */
 	struct cgroup_usage usage;
+	const struct bpf_job *bpf; /* root-only extras, NULL when the job never started */
 };
 
 /* Can the report be written there? Checked before anything runs. */

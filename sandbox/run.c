@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "policy/cleanup.h"
+#include "sandbox/bpf.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/child.h"
 #include "sandbox/diag.h"
+#include "sandbox/netuser.h"
 #include "sandbox/planbuild.h"
 #include "sandbox/report.h"
 #include "sandbox/run.h"
@@ -40,6 +42,8 @@ struct run_state {
 	struct jail_config *c;
 	struct sandbox_plan plan;
 	struct cgroup_job cg;
+	struct bpf_job bpf; /* root-only extras (bpf.c) */
+	struct netuser net; /* network: user: pasta (netuser.c) */
 	struct run_result res;
 	struct jail_error child_err; /* first SYNC_ERROR from the sandbox */
 	bool have_child_err;
@@ -138,6 +142,8 @@ static int sandbox_clone(struct run_state *s, struct jail_error *e)
 	return 0;
 }
 
+static void net_start(struct run_state *s);
+
 static void handle_msg(struct run_state *s, const struct sync_msg *m)
 {
 	char *sep;
@@ -175,6 +181,9 @@ static void handle_msg(struct run_state *s, const struct sync_msg *m)
 	case SYNC_WARNING:
 		fprintf(stderr, "jail: warning: %s\n", m->text);
 		break;
+	case SYNC_NET_START:
+		net_start(s);
+		break;
 	}
 }
 
@@ -207,6 +216,31 @@ static void kill_sandbox(struct run_state *s)
 		cgroup_kill(&s->cg);
 }
 
+/* network: user went wrong on jail's side: the job must not run (or go on) without the
+ * network it was promised, nor with one that is not what was asked. */
+static void net_fail(struct run_state *s, const struct jail_error *e)
+{
+	if (!s->have_child_err) {
+		s->child_err = *e;
+		s->child_err.exit_code = s->child_err_code = 125;
+		s->have_child_err = true;
+	}
+	kill_sandbox(s);
+}
+
+static void net_start(struct run_state *s)
+{
+	struct jail_error e = { 0 };
+	double t = now_s();
+
+	/* Asked for once, by the child before it runs anything of the job's. */
+	if (!s->plan.net || s->net.pid || s->net.log_fd >= 0)
+		return;
+	if (netuser_start(&s->net, s->pid, &e) < 0)
+		net_fail(s, &e);
+	timing(s, "pasta", &t);
+}
+
 static void forward_signals(struct run_state *s)
 {
 	struct signalfd_siginfo si;
@@ -230,11 +264,13 @@ static bool need_init_reaped(const struct run_state *s)
 static void event_loop(struct run_state *s)
 {
 	for (;;) {
-		struct pollfd fds[4] = {
+		struct pollfd fds[6] = {
 			{ .fd = s->pidfd, .events = POLLIN },
 			{ .fd = s->sync_fd, .events = POLLIN },
 			{ .fd = s->sig_fd, .events = POLLIN },
 			{ .fd = s->timer_fd, .events = POLLIN },
+			{ .fd = bpf_job_poll_fd(&s->bpf), .events = POLLIN }, /* exec audit */
+			{ .fd = s->net.pidfd, .events = POLLIN }, /* pasta exited */
 		};
 
 		if (poll(fds, ARRAY_SIZE(fds), -1) < 0) {
@@ -243,8 +279,18 @@ static void event_loop(struct run_state *s)
 			kill_sandbox(s);
 			return;
 		}
+		if (fds[4].revents)
+			bpf_job_consume(&s->bpf);
 		if (fds[1].revents)
 			drain_sync(s);
+		if (fds[5].revents) {
+			struct jail_error e = { 0 };
+			/* After the sandbox's own messages, which name the first cause. Once the
+			 * job has ended, pasta may go when its namespace does. */
+			netuser_exited(&s->net, &e);
+			if (!s->have_exit)
+				net_fail(s, &e);
+		}
 		if (s->have_exit && !need_init_reaped(s))
 			return;
 		if (fds[2].revents)
@@ -365,6 +411,8 @@ static void state_close(struct run_state *s)
 	cleanup_close(&s->sync_fd);
 	cleanup_close(&s->sig_fd);
 	cleanup_close(&s->timer_fd);
+	bpf_job_close(&s->bpf);
+	netuser_stop(&s->net);
 	janitor_stop(s);
 	cgroup_teardown(&s->cg);
 	plan_free(&s->plan);
@@ -377,9 +425,11 @@ static int supervise(struct run_state *s, struct jail_error *e)
 	double t = now_s();
 	int status = 0;
 
-	if (userns_parent_writes_maps(&s->plan) &&
-	    (userns_write_maps(s->pid, &s->plan, e) < 0 ||
-	     sync_send(s->sync_fd, SYNC_MAPS_DONE, 0, 0, NULL) < 0)) {
+	/* The exec audit is pointed at the job before the maps: the child waits for them. */
+	if (bpf_job_started(&s->bpf, s->pid, e) < 0 ||
+	    (userns_parent_writes_maps(&s->plan) &&
+	     (userns_write_maps(s->pid, &s->plan, e) < 0 ||
+	      sync_send(s->sync_fd, SYNC_MAPS_DONE, 0, 0, NULL) < 0))) {
 		if (!e->msg[0])
 			jail_error_set(e, errno, "tell the sandbox its maps are written");
 		if (e->err == EPERM)
@@ -415,6 +465,8 @@ static int finish(struct run_state *s, struct jail_error *e)
 		cgroup_kill(&s->cg);
 		cgroup_read_usage(&s->cg, &s->res.usage);
 	}
+	bpf_job_finish(&s->bpf);
+	s->res.bpf = &s->bpf;
 	if (s->have_child_err) {
 		char buf[4096];
 		*e = s->child_err;
@@ -438,7 +490,7 @@ static int finish(struct run_state *s, struct jail_error *e)
 int run_job(struct jail_config *c, struct jail_error *e)
 {
 	struct run_state s = { .c = c, .pidfd = -1, .sync_fd = -1, .sig_fd = -1, .timer_fd = -1,
-			       .janitor_fd = -1 };
+			       .janitor_fd = -1, .net = { .pidfd = -1, .log_fd = -1 } };
 	double t = now_s();
 	int rc = 125;
 
@@ -449,7 +501,16 @@ int run_job(struct jail_config *c, struct jail_error *e)
 	if (c->report_path && report_check(c->report_path, e) < 0)
 		goto out;
 	timing(&s, "plan", &t);
-	if (cgroup_setup_parent(c, &s.cg, e) < 0 || janitor_start(&s, e) < 0)
+	if (c->net_mode == JAIL_NET_USER) {
+		if (netuser_prepare(c, &s.net, e) < 0)
+			goto out;
+		s.plan.net = &s.net.plan;
+		timing(&s, "net", &t);
+	}
+	/* The janitor is forked before the BPF programs are loaded: it must not hold their
+	 * links, which detach when jail's own fds close. */
+	if (cgroup_setup_parent(c, &s.cg, e) < 0 || bpf_job_cgroup(c, &s.cg, e) < 0 ||
+	    janitor_start(&s, e) < 0 || bpf_job_prepare(c, &s.bpf, &s.cg, e) < 0)
 		goto out;
 	timing(&s, "cgroup", &t);
 	if (signals_block(&s, e) < 0 || timer_arm(&s, e) < 0)

@@ -15,6 +15,7 @@ enum sync_type {
 	SYNC_EXIT,	    /* init -> parent: the job's wait status */
 	SYNC_TIMING,	    /* child -> parent: "step usec" for --debug-timing */
 	SYNC_WARNING,	    /* child -> parent: something to print, the run goes on */
+	SYNC_NET_START,	    /* child -> parent: maps written, start pasta (network: user) */
 };
 
 struct sync_msg {

@@ -7,7 +7,8 @@
 /* Steps, in order: parent:plan parent:cgroup parent:clone child:start parent:maps
  * child:maps child:mounts child:loopback child:hostname child:fork job:rlimits
  * job:setsid job:caps job:exec init:start init:wait init:reaped init:exit parent:job
- * parent:reap parent:finish (parent:* and child:* steps come from the timing points in
+ * parent:reap parent:finish; with network: user also parent:net, parent:pasta and
+ * child:network (parent:* and child:* steps come from the timing points in
  * run.c and child.c, the rest from test_pause calls). */
 void test_pause(const char *step);
 

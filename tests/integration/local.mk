@@ -14,6 +14,8 @@ INTEGRATION_TESTS = \
 	tests/integration/process.sh \
 	tests/integration/exit.sh \
 	tests/integration/teardown.sh \
+	tests/integration/netuser.sh \
+	tests/integration/bpf.sh \
 	$(NULL)
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh

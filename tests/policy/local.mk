@@ -41,6 +41,9 @@ EXTRA_DIST += \
 	tests/policy/bad/bad-duration.yaml \
 	tests/policy/bad/bad-size.yaml \
 	tests/policy/bad/binary.yaml \
+	tests/policy/bad/bpf-device.yaml \
+	tests/policy/bad/bpf-egress.yaml \
+	tests/policy/bad/bpf-key.yaml \
 	tests/policy/bad/contradiction.yaml \
 	tests/policy/bad/deeply-nested.yaml \
 	tests/policy/bad/duplicate-key.yaml \
@@ -48,6 +51,13 @@ EXTRA_DIST += \
 	tests/policy/bad/extends-cycle-a.yaml \
 	tests/policy/bad/extends-cycle-b.yaml \
 	tests/policy/bad/mask-mismatch.yaml \
+	tests/policy/bad/net-bad-cidr.yaml \
+	tests/policy/bad/net-bad-mode.yaml \
+	tests/policy/bad/net-caps.yaml \
+	tests/policy/bad/net-port-big.yaml \
+	tests/policy/bad/net-port-zero.yaml \
+	tests/policy/bad/net-unknown-key.yaml \
+	tests/policy/bad/net-wrong-type.yaml \
 	tests/policy/bad/relative-path.yaml \
 	tests/policy/bad/truncated.yaml \
 	tests/policy/bad/unknown-capability.yaml \

@@ -213,6 +213,34 @@ static void check_no_rules(void)
 	profile_free(&p);
 }
 
+/* network: allow and dns merge as unions across extends; the scalar form in a child
+ * keeps the parent's lists; a parent without a list allows everything. */
+static void check_network(void)
+{
+	struct profile p;
+	char err[2048], text[64];
+
+	put("net-a.yaml", "name: net-a\nnetwork: {allow: [192.0.2.0/24:443], dns: [192.0.2.53]}\n");
+	put("net-b.yaml", "name: net-b\nextends: net-a\nnetwork:\n  allow:\n"
+			  "    - \"[2001:db8::/32]:443\"\n    - 192.0.2.0/24:443\n");
+	put("net-c.yaml", "name: net-c\nextends: net-b\nnetwork: user\n");
+	put("net-d.yaml", "name: net-d\nextends: net-c\nnetwork: none\n");
+	put("net-e.yaml", "name: net-e\nnetwork: user\n");
+	if (!ok(resolve("net-c", &p, err, sizeof(err)) == 0, "network chain resolves: %s", err))
+		return;
+	ok(p.net_mode == JAIL_NET_USER && p.net.allow_set && p.net.n_allow == 2 &&
+	   p.net.n_dns == 1, "allow lists are a union (the repeat counted once), dns inherited");
+	netrule_format(&p.net.allow[1], text, sizeof(text));
+	ok(strcmp(text, "[2001:db8::/32]:443") == 0, "the child's IPv6 entry: %s", text);
+	profile_free(&p);
+	ok(resolve("net-d", &p, err, sizeof(err)) == 0 && p.net_mode == JAIL_NET_NONE,
+	   "a child's network: none overrides the mode");
+	profile_free(&p);
+	ok(resolve("net-e", &p, err, sizeof(err)) == 0 && p.net_mode == JAIL_NET_USER &&
+	   !p.net.allow_set, "network: user alone has no allow list (everything but the host)");
+	profile_free(&p);
+}
+
 struct bad_case {
 	const char *file, *text;
 	const char *expect; /* substring of the error, with file:line:column */
@@ -316,6 +344,7 @@ int main(void)
 	check_lists_and_scalars();
 	check_shipped_parent();
 	check_no_rules();
+	check_network();
 	check_errors();
 	return done();
 }

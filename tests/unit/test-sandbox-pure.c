@@ -2,6 +2,7 @@
 #include "autoconfig.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "policy/cleanup.h"
 #include "policy/config.h"
@@ -81,6 +82,11 @@ static void test_idmap(void)
 	is_str(buf, "0 1000 1\n1 100000 10\n", "short subordinate range");
 	ok(idmap_build(JAIL_MAP_SUBUID, true, 1000, 4294967290u, 65536, &m, &e) < 0,
 	   "overflowing range rejected");
+	/* jail run by host root: uid 0 must never be mapped to itself. */
+	idmap_build(JAIL_MAP_SUBUID, true, 0, 200000, 65536, &m, &e);
+	idmap_format(&m, buf, sizeof(buf));
+	is_str(buf, "0 200000 65536\n", "host root: only the subordinate range");
+	is_int(idmap_inside_of(&m, 0), 65534, "host root is not mapped inside");
 }
 
 static void test_env(void)
@@ -179,11 +185,64 @@ static void test_cli(void)
 	config_free(&c);
 }
 
+/* policy/bpf_rules.c: the egress and device rule syntax of the bpf: profile key. */
+static void test_bpf_rules(void)
+{
+	static const char *const egress_ok[][2] = {
+		{ "10.1.2.3/8:443", "10.0.0.0/8:443" },
+		{ "192.0.2.7", "192.0.2.7/32" },
+		{ "2001:db8::1", "2001:db8::1/128" },
+		{ "[2001:db8:ffff::/32]:80", "[2001:db8::/32]:80" },
+		{ "0.0.0.0/0", "0.0.0.0/0" },
+	};
+	static const char *const egress_bad[] = { "10.0.0.0/33", "10.0.0.1:0", "10.0.0.1:70000",
+						  "host.example:443", "[2001:db8::1", "", "1.2.3" };
+	static const char *const dev_ok[][2] = {
+		{ "c 1:3 rw", "c 1:3 rw" }, { "c 136:* wr", "c 136:* rw" }, { "a *:* m", "a *:* m" },
+	};
+	static const char *const dev_bad[] = { "c 1 rw", "x 1:3 r", "c 1:3", "c 1:3 rx",
+						"c 1:3 rr", "c1:3 r" };
+	struct jail_error e = { 0 };
+	struct jail_egress_rule er;
+	struct jail_device_rule dr;
+	struct jail_bpf b = { 0 };
+	char buf[96], name[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(egress_ok); i++) {
+		buf[0] = '\0';
+		if (bpf_egress_parse(egress_ok[i][0], &er, &e) == 0)
+			bpf_egress_format(&er, buf, sizeof(buf));
+		snprintf(name, sizeof(name), "egress '%s' parses and masks", egress_ok[i][0]);
+		is_str(buf, egress_ok[i][1], name);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(egress_bad); i++)
+		ok(bpf_egress_parse(egress_bad[i], &er, &e) < 0 && strstr(e.msg, "CIDR"),
+		   "egress '%s' refused", egress_bad[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(dev_ok); i++) {
+		buf[0] = '\0';
+		if (bpf_device_parse(dev_ok[i][0], &dr, &e) == 0)
+			bpf_device_format(&dr, buf, sizeof(buf));
+		snprintf(name, sizeof(name), "device '%s' parses", dev_ok[i][0]);
+		is_str(buf, dev_ok[i][1], name);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(dev_bad); i++)
+		ok(bpf_device_parse(dev_bad[i], &dr, &e) < 0, "device '%s' refused", dev_bad[i]);
+	bpf_egress_parse("192.0.2.7", &er, &e);
+	jail_bpf_add_egress(&b, &er, &e);
+	jail_bpf_add_egress(&b, &er, &e);
+	is_int((int)b.n_egress, 1, "a rule given twice is kept once");
+	ok(jail_bpf_needs_cgroup(&b) && jail_bpf_wanted(&b), "egress needs a job cgroup");
+	jail_bpf_free(&b);
+	b.exec_audit = true;
+	ok(!jail_bpf_needs_cgroup(&b) && jail_bpf_wanted(&b), "exec audit needs no cgroup");
+}
+
 int main(void)
 {
 	test_paths();
 	test_idmap();
 	test_env();
 	test_cli();
+	test_bpf_rules();
 	return done();
 }

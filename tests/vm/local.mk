@@ -8,6 +8,7 @@ VM_HELPERS = \
 	tests/vm/spin \
 	tests/vm/forkbomb \
 	tests/vm/dwrite \
+	tests/vm/netprobe \
 	$(NULL)
 check_PROGRAMS += $(VM_HELPERS)
 tests_vm_alloc_SOURCES = tests/vm/alloc.c
@@ -23,6 +24,13 @@ tests_vm_dwrite_SOURCES = tests/vm/dwrite.c
 tests_vm_dwrite_CFLAGS = $(WARN_CFLAGS)
 tests_vm_dwrite_LDFLAGS =
 
+tests_vm_netprobe_SOURCES = tests/vm/netprobe.c
+tests_vm_netprobe_CFLAGS = $(WARN_CFLAGS)
+tests_vm_netprobe_LDFLAGS =
+
 TESTS += tests/vm/quotas.sh
 EXTRA_DIST += tests/vm/quotas.sh tests/vm/guest.sh
+# The BPF extras (egress, devices) as the guest's root: one more boot (bpf.sh).
+TESTS += tests/vm/bpf.sh
+EXTRA_DIST += tests/vm/bpf.sh tests/vm/bpf-guest.sh
 dist_noinst_SCRIPTS += scripts/vm-check
