@@ -39,6 +39,9 @@ struct bpf_loaded {
 static char libbpf_last[256];
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	static int debug = -1;
 	va_list copy;

@@ -12,6 +12,8 @@
 # name and how long the attempt took.
 . "${top_srcdir:?run through make check}/tests/integration/lib.sh"
 
+# integ_setup changes directory: re-run ourselves by an absolute path.
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 if [ "${1:-}" != --inner ]; then
 	integ_setup
 	for tool in pasta python3 ip nsenter; do
@@ -25,7 +27,7 @@ if [ "${1:-}" != --inner ]; then
 		skip_all "unshare --map-user does not work here (util-linux >= 2.38 needed): $err"
 	err=$(unshare -Urn ip link add t0 type veth peer name t1 2>&1) ||
 		skip_all "cannot make a veth pair in a user-owned network namespace: $err"
-	JAIL_UID=$(id -u) JAIL_GID=$(id -g) unshare -Urn --kill-child -- "$BASH" "$0" --inner "$WORK"
+	JAIL_UID=$(id -u) JAIL_GID=$(id -g) unshare -Urn --kill-child -- "$BASH" "$self" --inner "$WORK"
 	exit $?
 fi
 
