@@ -9,6 +9,7 @@
 #include "policy/bpf_rules.h"
 #include "policy/cleanup.h"
 #include "policy/config.h"
+#include "policy/netrule.h"
 
 static int parse_num(const char *s, size_t len, uint32_t max, uint32_t *out)
 {
@@ -27,82 +28,30 @@ static int parse_num(const char *s, size_t len, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-static void mask_addr(struct jail_egress_rule *r)
-{
-	size_t bytes = r->family == 4 ? 4 : 16;
-
-	for (size_t i = 0; i < bytes; i++) {
-		unsigned bits = r->prefix > i * 8 ? r->prefix - i * 8 : 0;
-		r->addr[i] &= bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-	}
-}
-
-/* "ADDR[/PREFIX]" into r. */
-static int parse_cidr(const char *s, size_t len, bool v6, struct jail_egress_rule *r)
-{
-	char addr[64];
-	const char *slash = memchr(s, '/', len);
-	size_t alen = slash ? (size_t)(slash - s) : len;
-	uint32_t max = v6 ? 128 : 32, prefix = max;
-
-	if (alen == 0 || alen >= sizeof(addr))
-		return -1;
-	memcpy(addr, s, alen);
-	addr[alen] = '\0';
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, r->addr) != 1)
-		return -1;
-	if (slash && parse_num(slash + 1, len - alen - 1, max, &prefix) < 0)
-		return -1;
-	r->family = v6 ? 6 : 4;
-	r->prefix = (uint8_t)prefix;
-	mask_addr(r);
-	return 0;
-}
-
+/* The same CIDR[:PORT] syntax and messages as network: allow (policy/netrule.c); the
+ * programs take the family as 4 or 6. */
 int bpf_egress_parse(const char *s, struct jail_egress_rule *r, struct jail_error *e)
 {
-	const char *cidr = s, *port = NULL;
-	size_t cidr_len;
-	uint32_t p = 0;
-	bool v6;
+	struct jail_cidr c;
 
 	memset(r, 0, sizeof(*r));
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		if (!close || (close[1] && close[1] != ':'))
-			goto bad;
-		cidr = s + 1;
-		cidr_len = (size_t)(close - cidr);
-		port = close[1] ? close + 2 : NULL;
-		v6 = true;
-	} else {
-		const char *colon = strchr(s, ':');
-		v6 = colon && strchr(colon + 1, ':'); /* two colons: IPv6 without a port */
-		port = !v6 && colon ? colon + 1 : NULL;
-		cidr_len = port ? (size_t)(colon - s) : strlen(s);
-	}
-	if (parse_cidr(cidr, cidr_len, v6, r) < 0)
-		goto bad;
-	if (port && (parse_num(port, strlen(port), 65535, &p) < 0 || p == 0))
-		goto bad;
-	r->port = (uint16_t)p;
+	if (netrule_parse_cidr(s, &c, e) < 0)
+		return -1;
+	r->family = c.family == AF_INET ? 4 : 6;
+	r->prefix = c.prefix;
+	r->port = c.port;
+	memcpy(r->addr, c.addr, sizeof(r->addr));
 	return 0;
-bad:
-	return jail_error_set(e, 0, "'%s': expected CIDR[:PORT] (10.0.0.0/8:443, 192.0.2.7, "
-				    "[2001:db8::/32]:443, 2001:db8::1), port 1-65535", s);
 }
 
 void bpf_egress_format(const struct jail_egress_rule *r, char *buf, size_t len)
 {
-	char addr[INET6_ADDRSTRLEN];
+	struct jail_cidr c = { .family = r->family == 4 ? AF_INET : AF_INET6,
+			       .prefix = r->prefix,
+			       .port = r->port };
 
-	inet_ntop(r->family == 6 ? AF_INET6 : AF_INET, r->addr, addr, sizeof(addr));
-	if (!r->port)
-		snprintf(buf, len, "%s/%u", addr, r->prefix);
-	else if (r->family == 6)
-		snprintf(buf, len, "[%s/%u]:%u", addr, r->prefix, r->port);
-	else
-		snprintf(buf, len, "%s/%u:%u", addr, r->prefix, r->port);
+	memcpy(c.addr, r->addr, sizeof(c.addr));
+	netrule_format(&c, buf, len);
 }
 
 static int parse_devnum(const char *s, size_t len, uint32_t *out)

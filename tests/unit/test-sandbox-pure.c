@@ -189,14 +189,17 @@ static void test_cli(void)
 static void test_bpf_rules(void)
 {
 	static const char *const egress_ok[][2] = {
-		{ "10.1.2.3/8:443", "10.0.0.0/8:443" },
-		{ "192.0.2.7", "192.0.2.7/32" },
-		{ "2001:db8::1", "2001:db8::1/128" },
-		{ "[2001:db8:ffff::/32]:80", "[2001:db8::/32]:80" },
+		{ "10.0.0.0/8:443", "10.0.0.0/8:443" },
+		{ "192.0.2.7", "192.0.2.7" },
+		{ "192.0.2.7/32:22", "192.0.2.7:22" },
+		{ "2001:db8::1", "2001:db8::1" },
+		{ "[2001:db8::/32]:80", "[2001:db8::/32]:80" },
 		{ "0.0.0.0/0", "0.0.0.0/0" },
 	};
+	/* The syntax of network: allow (policy/netrule.c), host bits included. */
 	static const char *const egress_bad[] = { "10.0.0.0/33", "10.0.0.1:0", "10.0.0.1:70000",
-						  "host.example:443", "[2001:db8::1", "", "1.2.3" };
+						  "host.example:443", "[2001:db8::1", "", "1.2.3",
+						  "10.1.2.3/8:443", "[192.0.2.7]:443" };
 	static const char *const dev_ok[][2] = {
 		{ "c 1:3 rw", "c 1:3 rw" }, { "c 136:* wr", "c 136:* rw" }, { "a *:* m", "a *:* m" },
 	};
@@ -212,11 +215,11 @@ static void test_bpf_rules(void)
 		buf[0] = '\0';
 		if (bpf_egress_parse(egress_ok[i][0], &er, &e) == 0)
 			bpf_egress_format(&er, buf, sizeof(buf));
-		snprintf(name, sizeof(name), "egress '%s' parses and masks", egress_ok[i][0]);
+		snprintf(name, sizeof(name), "egress '%s' parses and reads back", egress_ok[i][0]);
 		is_str(buf, egress_ok[i][1], name);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(egress_bad); i++)
-		ok(bpf_egress_parse(egress_bad[i], &er, &e) < 0 && strstr(e.msg, "CIDR"),
+		ok(bpf_egress_parse(egress_bad[i], &er, &e) < 0 && strstr(e.msg, egress_bad[i]),
 		   "egress '%s' refused", egress_bad[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(dev_ok); i++) {
 		buf[0] = '\0';

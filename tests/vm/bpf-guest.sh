@@ -20,14 +20,7 @@ trap 'rm -rf "$W"' EXIT
 chmod 755 "$W" # the work dir of jobs that run as root's subordinate ids
 BPFTOOL=$(command -v bpftool || echo /usr/sbin/bpftool)
 
-pass() { echo "ok - $*"; }
-fail() { echo "not ok - $*"; }
-diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
-check() {
-	local st=$1 what=$2
-	shift 2
-	if [ "$st" -eq 0 ]; then pass "$what"; else fail "$what"; [ $# -eq 0 ] || diag "$@"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 mkfifo "$W/.nap" && exec 9<>"$W/.nap"
 nap() { read -r -t "$1" -u 9 _ || true; }
 jnum() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$2" | head -n 1; }

@@ -22,21 +22,7 @@ DELEGATED=${VM_CHECK_DELEGATED:-cpu io memory pids}
 W=$(mktemp -d "${TMPDIR:-/tmp}/vmt.XXXXXX") || exit 99
 trap 'rm -rf "$W"' EXIT
 
-pass() { echo "ok - $*"; }
-fail() { echo "not ok - $*"; }
-diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
-# check CONDITION-STATUS DESCRIPTION [DIAGNOSTIC...]
-check() {
-	local st=$1 what=$2
-	shift 2
-	if [ "$st" -eq 0 ]; then
-		pass "$what"
-	else
-		fail "$what"
-		[ $# -eq 0 ] || diag "$@"
-	fi
-}
-skip() { echo "ok - $1 # SKIP $2"; }
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 mkfifo "$W/.nap" && exec 9<>"$W/.nap"
 nap() { read -r -t "$1" -u 9 _ || true; }

@@ -29,7 +29,7 @@ tests_vm_netprobe_CFLAGS = $(WARN_CFLAGS)
 tests_vm_netprobe_LDFLAGS =
 
 TESTS += tests/vm/quotas.sh
-EXTRA_DIST += tests/vm/quotas.sh tests/vm/guest.sh
+EXTRA_DIST += tests/vm/quotas.sh tests/vm/guest.sh tests/vm/tap.sh
 # The BPF extras (egress, devices) as the guest's root: one more boot (bpf.sh).
 TESTS += tests/vm/bpf.sh
 EXTRA_DIST += tests/vm/bpf.sh tests/vm/bpf-guest.sh
