@@ -97,7 +97,7 @@ void cli_usage(FILE *f)
 	      "Output:\n"
 	      "      --report FILE         write a JSON report of the run\n"
 	      "      --stats               print a one-line usage summary on stderr\n"
-	      "      --debug-timing        print the time each setup step took\n"
+	      "      --debug-timing        print the time and page faults of each setup step\n"
 	      "Build-farm extras (jail run as root, built with libbpf; profile key bpf:):\n"
 	      "      --exec-audit          list every program the job executed in the report\n"
 	      "  -h, --help                this text\n\n"

@@ -49,10 +49,11 @@ static void kill_rest(void)
 
 void init_main(const struct sandbox_plan *p, pid_t job, int sync_fd, struct mount_state *st)
 {
-	uint64_t t = sync_now_us();
+	struct sync_mark t;
 	int job_status = 0;
 	sigset_t all;
 
+	sync_mark_now(&t);
 	/* Not dumpable: the job cannot read our memory through /proc or ptrace us. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_NAME, "jail-init", 0, 0, 0);

@@ -5,6 +5,7 @@ jail_SOURCES = \
 	sandbox/main.c \
 	$(NULL)
 jail_LDADD = libjailsandbox.a $(POLICY_LIBS) $(NL_LIBS)
+jail_LDFLAGS = $(JAIL_LDFLAGS)
 
 # Everything but main.c, as a library so unit tests link the pure parts.
 noinst_LIBRARIES += libjailsandbox.a
@@ -34,6 +35,8 @@ libjailsandbox_a_SOURCES = \
 	sandbox/netuser.h \
 	sandbox/netuser_addr.h \
 	sandbox/netuser_child.c \
+	sandbox/passwd.c \
+	sandbox/passwd.h \
 	sandbox/paths.c \
 	sandbox/paths.h \
 	sandbox/plan.c \

@@ -117,60 +117,73 @@ static int sources_open(const struct sandbox_plan *p, struct sources *s, struct 
 
 #define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
 
-/* Create the last component of rel (relative to the root) as a directory or an empty
- * file, if it is missing. O_EXCL|O_NOFOLLOW: never create through a dangling symlink. */
-static int create_missing(int root_fd, char *rel, bool dir)
+/* The directory rel (relative to the root) opened O_DIRECTORY, created with its missing
+ * parents first. Every lookup is confined to root_fd (RESOLVE_IN_ROOT, symlinks
+ * included); what is created is one name in a directory fd got that way, with O_EXCL
+ * (mkdirat never follows a symlink). rel is modified and restored. */
+static int dir_open(int root_fd, char *rel)
 {
-	char *slash = strrchr(rel, '/');
-	_cleanup_close_ int parent = -1;
-	const char *name = rel;
-	int r;
+	char *slash;
+	int parent, r;
 
-	if (slash) {
+	if (!*rel)
+		return fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+	r = sys_openat2(root_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC, IN_ROOT);
+	if (r >= 0 || errno != ENOENT)
+		return r;
+	slash = strrchr(rel, '/');
+	if (slash)
 		*slash = '\0';
-		parent = sys_openat2(root_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC, IN_ROOT);
+	parent = dir_open(root_fd, slash ? rel : (char[]){ "" });
+	if (slash)
 		*slash = '/';
-		name = slash + 1;
-	} else {
-		parent = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
-	}
 	if (parent < 0)
 		return -1;
-	if (dir) {
-		r = mkdirat(parent, name, 0755);
-	} else {
-		r = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (r >= 0)
-			r = close(r);
-	}
-	return r < 0 && errno != EEXIST ? -1 : 0;
+	r = mkdirat(parent, slash ? slash + 1 : rel, 0755);
+	close(parent);
+	if (r < 0 && errno != EEXIST)
+		return -1;
+	return sys_openat2(root_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC, IN_ROOT);
 }
 
 /* Open path (absolute, inside the new root) as O_PATH, creating what is missing: the
- * parents as directories, the last component as a directory or an empty file. Every
- * lookup is confined to root_fd, symlinks included. */
+ * parents as directories, the last component as a directory or an empty file (O_EXCL |
+ * O_NOFOLLOW: never through a dangling symlink). Every lookup is confined to root_fd,
+ * symlinks included. Most targets are in the fresh root tmpfs: one lookup, the
+ * creation, one more lookup. */
 static int target_open(int root_fd, const char *path, bool dir, struct jail_error *e)
 {
-	_cleanup_free_ char *rel = xstrdup(path_relative(path));
-	char *p = rel;
+	_cleanup_free_ char *rel = NULL;
+	_cleanup_close_ int parent = -1;
+	char *slash;
+	int fd, r;
 
-	for (;;) {
-		char *slash = strchr(p, '/');
-		int fd;
-
-		if (slash)
-			*slash = '\0';
-		fd = sys_openat2(root_fd, rel, O_PATH | O_CLOEXEC, IN_ROOT);
-		if (fd < 0 && errno == ENOENT && create_missing(root_fd, rel, slash || dir) == 0)
-			fd = sys_openat2(root_fd, rel, O_PATH | O_CLOEXEC, IN_ROOT);
-		if (fd < 0)
-			return jail_error_set(e, errno, "mount point %s", path);
-		if (!slash)
-			return fd;
-		close(fd);
+	fd = sys_openat2(root_fd, path_relative(path), O_PATH | O_CLOEXEC, IN_ROOT);
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : jail_error_set(e, errno, "mount point %s", path);
+	rel = xstrdup(path_relative(path));
+	slash = strrchr(rel, '/');
+	if (slash)
+		*slash = '\0';
+	parent = slash ? dir_open(root_fd, rel) : fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+	if (slash)
 		*slash = '/';
-		p = slash + 1;
+	if (parent < 0)
+		return jail_error_set(e, errno, "mount point %s", path);
+	if (dir) {
+		r = mkdirat(parent, slash ? slash + 1 : rel, 0755);
+	} else {
+		r = openat(parent, slash ? slash + 1 : rel,
+			   O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (r >= 0)
+			r = close(r);
 	}
+	if (r < 0 && errno != EEXIST)
+		return jail_error_set(e, errno, "mount point %s", path);
+	fd = sys_openat2(root_fd, rel, O_PATH | O_CLOEXEC, IN_ROOT);
+	if (fd < 0)
+		return jail_error_set(e, errno, "mount point %s", path);
+	return fd;
 }
 
 static int mount_fd(const char *src, int target_fd, const char *fstype, unsigned long flags,

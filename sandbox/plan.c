@@ -1,7 +1,6 @@
 #include "autoconfig.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -11,6 +10,7 @@
 #include "policy/cleanup.h"
 #include "policy/units.h"
 #include "sandbox/env.h"
+#include "sandbox/passwd.h"
 #include "sandbox/paths.h"
 #include "sandbox/plan.h"
 #include "sandbox/planbuild.h"
@@ -173,21 +173,23 @@ int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error 
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	const char *env_home = getenv("HOME"), *env_user = getenv("USER");
-	struct passwd *pw = NULL;
+	_cleanup_free_ char *user = NULL, *pw_home = NULL;
 	const char *host_home;
-	_cleanup_free_ char *user = NULL;
 
 	if (userns_root_mode(c, e) < 0)
 		return -1;
-	/* The passwd lookup (NSS: nscd, files, ...) costs about a millisecond: in self mode
-	 * trust the caller's own $HOME and $USER when both are set; they only name the
-	 * caller's home path inside and refuse it as a work dir. subuid mode looks the
-	 * ranges up by the real name. */
+	/* The passwd lookup costs file reading (or a getent process): in self mode trust
+	 * the caller's own $HOME and $USER when both are set; they only name the caller's
+	 * home path inside and refuse it as a work dir. subuid mode looks the ranges up by
+	 * the real name. */
 	if (c->map_mode == JAIL_MAP_SUBUID || !env_home || env_home[0] != '/' || !env_user ||
 	    !env_user[0]) {
-		pw = getpwuid(uid);
-		host_home = pw ? pw->pw_dir : env_home;
-		user = xstrdup(pw ? pw->pw_name : "jail");
+		if (passwd_lookup(uid, &user, &pw_home) == 1) {
+			host_home = pw_home;
+		} else {
+			host_home = env_home;
+			user = xstrdup("jail");
+		}
 	} else {
 		host_home = env_home;
 		user = xstrdup(env_user);

@@ -55,6 +55,7 @@ struct run_state {
 	pid_t janitor_pid; /* 0 when none */
 	int janitor_fd;
 	double t0;
+	long faults; /* --debug-timing: page faults at the last step */
 };
 
 static double now_s(void)
@@ -64,12 +65,23 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static long page_faults(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt + ru.ru_majflt : 0;
+}
+
 static void timing(struct run_state *s, const char *step, double *t)
 {
 	double now = now_s();
 
-	if (s->c->debug_timing)
-		fprintf(stderr, "jail: timing: %-10s %8.3f ms\n", step, (now - *t) * 1e3);
+	if (s->c->debug_timing) {
+		long faults = page_faults();
+		fprintf(stderr, "jail: timing: %-10s %8.3f ms %5ld faults\n", step, (now - *t) * 1e3,
+			faults - s->faults);
+		s->faults = faults;
+	}
 	*t = now;
 	{
 		char name[32];
@@ -172,10 +184,12 @@ static void handle_msg(struct run_state *s, const struct sync_msg *m)
 		break;
 	case SYNC_TIMING:
 		if (s->c->debug_timing) {
-			const char *sp = strchr(m->text, ' ');
-			if (sp)
-				fprintf(stderr, "jail: timing:   %-8.*s %8.3f ms (in the sandbox)\n",
-					(int)(sp - m->text), m->text, (double)strtoll(sp + 1, NULL, 10) / 1e3);
+			char step[32];
+			long long us;
+			long faults;
+			if (sscanf(m->text, "%31s %lld %ld", step, &us, &faults) == 3)
+				fprintf(stderr, "jail: timing:   %-8s %8.3f ms %5ld faults (in the sandbox)\n",
+					step, (double)us / 1e3, faults);
 		}
 		break;
 	case SYNC_WARNING:
@@ -495,6 +509,8 @@ int run_job(struct jail_config *c, struct jail_error *e)
 	int rc = 125;
 
 	s.t0 = t;
+	if (c->debug_timing)
+		s.faults = page_faults();
 	s.cg.job_fd = -1;
 	if (plan_build(c, &s.plan, e) < 0)
 		goto out;

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -58,22 +59,26 @@ int sync_recv(int fd, struct sync_msg *m)
 	return 1;
 }
 
-uint64_t sync_now_us(void)
+void sync_mark_now(struct sync_mark *m)
 {
 	struct timespec ts;
+	struct rusage ru;
+
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	m->us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	m->faults = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt + ru.ru_majflt : 0;
 }
 
-void sync_send_timing(int fd, bool on, const char *step, uint64_t *t)
+void sync_send_timing(int fd, bool on, const char *step, struct sync_mark *m)
 {
+	struct sync_mark now;
 	char text[64];
-	uint64_t now;
 
 	if (!on)
 		return;
-	now = sync_now_us();
-	snprintf(text, sizeof(text), "%s %llu", step, (unsigned long long)(now - *t));
+	sync_mark_now(&now);
+	snprintf(text, sizeof(text), "%s %llu %ld", step, (unsigned long long)(now.us - m->us),
+		 now.faults - m->faults);
 	sync_send(fd, SYNC_TIMING, 0, 0, text);
-	*t = now;
+	*m = now;
 }

@@ -111,6 +111,21 @@ else
 	skip "subuid without a range: message" "unshare --map-user is not supported"
 fi
 
+# jail is a static binary and does not load NSS modules itself: a uid that is not in
+# /etc/passwd is looked up with getent. systemd's NSS module makes up "nobody" (65534)
+# when /etc/passwd lacks it; the subuid error names the user that lookup found.
+if grep -q '^passwd:.*systemd' /etc/nsswitch.conf 2>/dev/null &&
+	unshare --user --map-user=65534 --map-group=65534 true 2>/dev/null; then
+	grep -v '^[^:]*:[^:]*:65534:' /etc/passwd >"$WORK/passwd.no-nobody"
+	err=$(cd "$WORK" && unshare --user --map-root-user --mount sh -c \
+		'mount --bind "$1" /etc/passwd && exec unshare --user --map-user=65534 --map-group=65534 "$2" run -w "$3" --map subuid -- true' \
+		sh "$WORK/passwd.no-nobody" "$JAIL" "$WORK" 2>&1)
+	like "$err" 'no subordinate range for user nobody \(uid/gid 65534\)' \
+		"a user only an NSS module knows (not in /etc/passwd) is found, through getent"
+else
+	skip "user known only to NSS" "no systemd NSS module in /etc/nsswitch.conf, or no unshare --map-user"
+fi
+
 # No newuidmap: hide it behind a non-executable file in a mount namespace of our own.
 : >"$WORK/not-a-helper"
 chmod 644 "$WORK/not-a-helper"

@@ -9,6 +9,7 @@
 #include "sandbox/cli.h"
 #include "sandbox/env.h"
 #include "sandbox/idmap.h"
+#include "sandbox/passwd.h"
 #include "sandbox/paths.h"
 #include "tests/unit/tap.h"
 
@@ -240,6 +241,48 @@ static void test_bpf_rules(void)
 	ok(!jail_bpf_needs_cgroup(&b) && jail_bpf_wanted(&b), "exec audit needs no cgroup");
 }
 
+static void passwd_case(const char *text, uid_t uid, const char *want_name,
+			const char *want_home, const char *what)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	char *name = NULL, *home = NULL, label[128];
+	int found = f ? passwd_scan(f, uid, &name, &home) : -1;
+
+	if (f)
+		fclose(f);
+	snprintf(label, sizeof(label), "%s: %s", what, want_name ? "found" : "not found");
+	is_int(found, want_name ? 1 : 0, label);
+	if (want_name) {
+		snprintf(label, sizeof(label), "%s: name and home", what);
+		is_str(name, want_name, label);
+		is_str(home, want_home, label);
+	}
+	free(name);
+	free(home);
+}
+
+static void test_passwd(void)
+{
+	const char *file = "root:x:0:0:root:/root:/bin/bash\n"
+			   "# comment:x:1000:1000::/nope:/bin/sh\n"
+			   "+nis:x:1000:1000::/nis:/bin/sh\n"
+			   "short:x:1000\n"
+			   "neg:x:-1000:1000::/neg:/bin/sh\n"
+			   "big:x:4294968296:1000::/big:/bin/sh\n"
+			   "odd:x:1000x:1000::/odd:/bin/sh\n"
+			   "ann:x:1000:1000:Ann,,,:/home/ann:/bin/bash\n"
+			   "dup:x:1000:1000::/home/dup:/bin/sh\n"
+			   "noshell:x:1001:1001::/home/noshell:\n"
+			   "last:x:1002:1002::/home/last:/bin/sh";
+
+	passwd_case(file, 0, "root", "/root", "passwd: root");
+	passwd_case(file, 1000, "ann", "/home/ann", "passwd: first valid line wins");
+	passwd_case(file, 1001, "noshell", "/home/noshell", "passwd: empty shell");
+	passwd_case(file, 1002, "last", "/home/last", "passwd: no final newline");
+	passwd_case(file, 4242, NULL, NULL, "passwd: no entry");
+	passwd_case("", 0, NULL, NULL, "passwd: empty file");
+}
+
 int main(void)
 {
 	test_paths();
@@ -247,5 +290,6 @@ int main(void)
 	test_env();
 	test_cli();
 	test_bpf_rules();
+	test_passwd();
 	return done();
 }
