@@ -2,11 +2,11 @@
 
 #include <errno.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -176,7 +176,7 @@ static pid_t job_spawn(const struct sandbox_plan *p, int fd)
 		     -1, 0);
 	if (stack == MAP_FAILED)
 		return -1;
-	/* The lowest page stays unmapped: an overflow faults instead of writing init's heap. */
+	/* A guard page at the bottom: an overflow faults instead of writing init's memory. */
 	if (mprotect(stack, 4096, PROT_NONE) < 0) {
 		munmap(stack, size);
 		return -1;

@@ -429,7 +429,11 @@ static void state_close(struct run_state *s)
 	netuser_stop(&s->net);
 	janitor_stop(s);
 	cgroup_teardown(&s->cg);
-	plan_free(&s->plan);
+	/* Once the sandbox is cloned, every page jail writes is a copy-on-write fault
+	 * (~13 us each on the development machines): the plan's memory goes with the
+	 * process, which exits right after. */
+	if (!s->pid)
+		plan_free(&s->plan);
 	free(s->res.error);
 }
 

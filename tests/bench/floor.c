@@ -14,6 +14,12 @@
  * SECCOMP.bpf is what `jail profile compile cc -o FILE` writes. Errors exit 125. Not a
  * sandbox: it skips every check jail makes (symlinked sources, limits, leaks).
  *
+ *   floor --fault-cost
+ *
+ * prints the microseconds a first touch of a fresh anonymous page costs here (the
+ * median of 9 runs over 256 pages). Bare metal takes well under a microsecond; the
+ * development VM (shadowed page tables) ~13 us, and startup times there follow it.
+ *
  * FLOOR_SKIP=part,part... leaves parts out, to see what each costs (the result is then
  * not even the floor's isolation): overlay (bind the host dirs instead), dev, binds,
  * detach (keep the old root attached), seccomp, init (the job runs as pid 1). */
@@ -40,6 +46,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHECK(x)                                                       \
@@ -258,6 +265,37 @@ static pid_t job_spawn(struct sock_fprog *prog, char **argv)
 	return (pid_t)clone(job_entry, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int fault_cost(void)
+{
+	const size_t pages = 256, page = 4096;
+	double us[9];
+
+	for (size_t r = 0; r < 9; r++) {
+		struct timespec t0, t1;
+		volatile char *p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		CHECK(p == MAP_FAILED ? -1 : 0);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (size_t i = 0; i < pages; i++)
+			p[i * page] = 1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		us[r] = ((double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+			 (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / (double)pages;
+		munmap((void *)p, pages * page);
+	}
+	qsort(us, 9, sizeof(us[0]), cmp_double);
+	printf("%.2f\n", us[4]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct sock_filter insns[4096];
@@ -270,8 +308,10 @@ int main(int argc, char **argv)
 	ssize_t n;
 	pid_t pid;
 
+	if (argc == 2 && strcmp(argv[1], "--fault-cost") == 0)
+		return fault_cost();
 	if (argc < 4) {
-		fprintf(stderr, "usage: floor SECCOMP.bpf WORKDIR CMD [ARG...]\n");
+		fprintf(stderr, "usage: floor SECCOMP.bpf WORKDIR CMD [ARG...] | floor --fault-cost\n");
 		return 125;
 	}
 	CHECK(fd = open(argv[1], O_RDONLY | O_CLOEXEC));
