@@ -126,7 +126,9 @@ int parse_duration_ms(const char *s, uint64_t *out, struct jail_error *e)
 		total += v * ms;
 		p = rest + len;
 	}
-	if (total >= 1e15L)
+	/* The bound applies to the value as rounded: 999999999999999.5ms would otherwise
+	 * become 1e15 ms, which this function refuses when it reads it back (make fuzz). */
+	if (total + 0.5L >= 1e15L)
 		return jail_error_set(e, 0, "duration '%s' is too large", s);
 	*out = (uint64_t)(total + 0.5L);
 	return 0;

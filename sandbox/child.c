@@ -242,6 +242,11 @@ void child_main(const struct sandbox_plan *p, int fd)
 		fail(fd, &e, 125);
 	}
 	timing(p, fd, "hostname", &t);
+	/* Before the job exists: init sleeps until the job has exec'd, and from then on
+	 * the job runs at once. It must find pid 1 not dumpable (it cannot read our memory
+	 * through /proc or ptrace us) and named. The job's own mm after exec is its own. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_NAME, "jail-init", 0, 0, 0);
 	job = job_spawn(p, fd);
 	if (job < 0) {
 		jail_error_set(&e, errno, "start the job (clone)");

@@ -4,7 +4,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,9 +53,7 @@ void init_main(const struct sandbox_plan *p, pid_t job, int sync_fd, struct moun
 	sigset_t all;
 
 	sync_mark_now(&t);
-	/* Not dumpable: the job cannot read our memory through /proc or ptrace us. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_NAME, "jail-init", 0, 0, 0);
+	/* Not dumpable and named jail-init since before the job started (child.c). */
 	test_pause("init:start");
 	sigfillset(&all);
 	for (;;) {

@@ -30,6 +30,7 @@ EXTRA_DIST += \
 	tests/fuzz/seeds/units/1500ms_ \
 	tests/fuzz/seeds/units/1_5G_ \
 	tests/fuzz/seeds/units/1m30s_ \
+	tests/fuzz/seeds/units/999999999999999_5ms_ \
 	tests/fuzz/seeds/units/2h_ \
 	tests/fuzz/seeds/units/30s_ \
 	tests/fuzz/seeds/units/512_ \

@@ -67,6 +67,11 @@ int main(void)
 	duration_case("s", 0, 0);
 	duration_case("10 s", 0, 0);
 	duration_case("1m30", 0, 0);
+	/* The largest accepted value reads back; one that rounds up to 1e15 ms is refused. */
+	duration_case("999999999999999ms", 1, 999999999999999ULL);
+	duration_case("999999999999999.4ms", 1, 999999999999999ULL);
+	duration_case("999999999999999.5ms", 0, 0);
+	duration_case("1000000000000000ms", 0, 0);
 	ok(parse_cpus("0.5", &v, &e) == 0 && v == 500, "cpus 0.5 = 500 millis");
 	ok(parse_cpus("2", &v, &e) == 0 && v == 2000, "cpus 2 = 2000 millis");
 	ok(parse_cpus("0", &v, &e) < 0, "cpus 0 rejected");
