@@ -10,23 +10,7 @@
 #include "policy/cleanup.h"
 #include "policy/config.h"
 #include "policy/netrule.h"
-
-static int parse_num(const char *s, size_t len, uint32_t max, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > 10)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v > max)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
+#include "policy/units.h"
 
 /* The same CIDR[:PORT] syntax and messages as network: allow (policy/netrule.c); the
  * programs take the family as 4 or 6. */
@@ -60,7 +44,7 @@ static int parse_devnum(const char *s, size_t len, uint32_t *out)
 		*out = JAIL_DEV_ANY;
 		return 0;
 	}
-	return parse_num(s, len, (1u << 20) - 1, out); /* majors and minors fit 20 bits */
+	return parse_digits(s, len, (1u << 20) - 1, out); /* majors and minors fit 20 bits */
 }
 
 int bpf_device_parse(const char *s, struct jail_device_rule *r, struct jail_error *e)

@@ -7,24 +7,7 @@
 #include "policy/cleanup.h"
 #include "policy/config.h"
 #include "policy/netrule.h"
-
-/* Decimal digits only, 1..max; no sign, no spaces, no leading '+'. */
-static int parse_dec(const char *s, size_t len, unsigned max, unsigned *out)
-{
-	unsigned long v = 0;
-
-	if (len == 0 || len > 5)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v > max)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
+#include "policy/units.h"
 
 static bool host_bits_set(const struct jail_cidr *r)
 {
@@ -51,7 +34,7 @@ static int parse_prefix(const char *whole, const char *s, size_t len, struct jai
 	const char *slash = memchr(s, '/', len);
 	size_t alen = slash ? (size_t)(slash - s) : len;
 	char addr[INET6_ADDRSTRLEN + 1];
-	unsigned prefix;
+	uint32_t prefix;
 
 	if (alen == 0 || alen >= sizeof(addr))
 		return bad(whole, "expected an IPv4 or IPv6 address or CIDR", e);
@@ -64,7 +47,7 @@ static int parse_prefix(const char *whole, const char *s, size_t len, struct jai
 	else
 		return bad(whole, "expected an IPv4 or IPv6 address or CIDR", e);
 	prefix = r->family == AF_INET ? 32 : 128;
-	if (slash && parse_dec(slash + 1, len - alen - 1, prefix, &prefix) < 0)
+	if (slash && parse_digits(slash + 1, len - alen - 1, prefix, &prefix) < 0)
 		return bad(whole,
 			   r->family == AF_INET ? "the prefix length must be 0-32"
 						: "the prefix length must be 0-128",
@@ -90,7 +73,7 @@ int netrule_parse_cidr(const char *s, struct jail_cidr *r, struct jail_error *e)
 {
 	const char *cidr = s, *port = NULL;
 	size_t cidr_len = strlen(s);
-	unsigned p;
+	uint32_t p;
 
 	memset(r, 0, sizeof(*r));
 	if (s[0] == '[') {
@@ -114,7 +97,7 @@ int netrule_parse_cidr(const char *s, struct jail_cidr *r, struct jail_error *e)
 	}
 	if (parse_prefix(s, cidr, cidr_len, r, e) < 0)
 		return -1;
-	if (port && (parse_dec(port, strlen(port), 65535, &p) < 0 || p == 0))
+	if (port && (parse_digits(port, strlen(port), 65535, &p) < 0 || p == 0))
 		return bad(s, "the port must be 1-65535", e);
 	if (port && r->family == AF_INET6 && s[0] != '[')
 		return bad(s, "an IPv6 CIDR with a port is written [CIDR]:PORT", e);

@@ -34,6 +34,23 @@ int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct 
 	return 0;
 }
 
+int parse_digits(const char *s, size_t len, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 10)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 /* Parses a non-negative decimal with an optional fraction, as a long double so that
  * "1.5G" is exact; returns the rest of the string in *rest. */
 static int parse_decimal(const char *s, long double *out, const char **rest)

@@ -18,6 +18,9 @@ int parse_duration_ms(const char *s, uint64_t *out, struct jail_error *e);
 int parse_cpus(const char *s, uint64_t *out, struct jail_error *e);
 /* A plain unsigned decimal integer in [min, max]. */
 int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct jail_error *e);
+/* The len bytes at s as decimal digits only (1 to 10 of them: no sign, space or '+'),
+ * at most max. 0, or -1 without a message: callers name the field. */
+int parse_digits(const char *s, size_t len, uint32_t max, uint32_t *out);
 /* "nofile", "RLIMIT_NOFILE", "NOFILE" -> RLIMIT_NOFILE. */
 int rlimit_from_name(const char *name, int *resource, struct jail_error *e);
 const char *rlimit_name(int resource);

@@ -250,6 +250,9 @@ void child_main(const struct sandbox_plan *p, int fd)
 	job = job_spawn(p, fd);
 	if (job < 0) {
 		jail_error_set(&e, errno, "start the job (clone)");
+		if (e.err == EAGAIN)
+			jail_error_hint(&e, "a process limit was reached: RLIMIT_NPROC (--rlimit "
+					    "nproc=...) or the pids quota (--pids)");
 		fail(fd, &e, 125);
 	}
 	/* (--debug-timing: the job's start up to its exec, job-setup included) */

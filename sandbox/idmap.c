@@ -7,26 +7,10 @@
 #include <string.h>
 
 #include "policy/cleanup.h"
+#include "policy/units.h"
 #include "sandbox/idmap.h"
 
 #define IDMAP_INSIDE_MAX 65536u
-
-static int parse_u32(const char *s, size_t len, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > 10)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
 
 int subid_find(const char *text, const char *user, uint32_t id, uint32_t *start, uint32_t *count,
 	       const char *file, struct jail_error *e)
@@ -48,8 +32,8 @@ int subid_find(const char *text, const char *user, uint32_t id, uint32_t *start,
 				     (strlen(idstr) == name_len && strncmp(line, idstr, name_len) == 0);
 			uint32_t s, n;
 
-			if (match && parse_u32(c1 + 1, (size_t)(c2 - c1 - 1), &s) == 0 &&
-			    parse_u32(c2 + 1, len - (size_t)(c2 + 1 - line), &n) == 0 && n > 0) {
+			if (match && parse_digits(c1 + 1, (size_t)(c2 - c1 - 1), UINT32_MAX, &s) == 0 &&
+			    parse_digits(c2 + 1, len - (size_t)(c2 + 1 - line), UINT32_MAX, &n) == 0 && n > 0) {
 				*start = s;
 				*count = n;
 				return 0;

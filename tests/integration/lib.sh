@@ -181,15 +181,21 @@ jrun() {
 	rm -f "$errf"
 }
 
-# jprobe JAIL-OPTIONS... -- SECTIONS...: jrun with the probe as the command.
-jprobe() {
-	local opts=()
+# split_opts WORDS... -- REST...: WORDS into the array OPTS, REST into the array REST.
+split_opts() {
+	OPTS=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
+		OPTS+=("$1")
 		shift
 	done
-	shift
-	jrun "${opts[@]}" -- "$WORK/probe" "$@"
+	[ $# -gt 0 ] && shift
+	REST=("$@")
+}
+
+# jprobe JAIL-OPTIONS... -- SECTIONS...: jrun with the probe as the command.
+jprobe() {
+	split_opts "$@"
+	jrun "${OPTS[@]}" -- "$WORK/probe" "${REST[@]}"
 }
 
 # val KEY TEXT: the value of the last "KEY=" line in TEXT (empty if none).

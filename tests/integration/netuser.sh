@@ -128,13 +128,8 @@ start_server host - tcp,127.0.0.1,8081 tcp,::1,8081 tcp,::,8083 tcp,198.51.100.1
 
 # jnet OPTIONS... -- CLIENT-SPECS...: the client in jail -p default, as the caller's uid.
 jnet() {
-	local opts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	jrun_user -p default "${opts[@]}" -- python3 "$WORK/client.py" "$@"
+	split_opts "$@"
+	jrun_user -p default "${OPTS[@]}" -- python3 "$WORK/client.py" "${REST[@]}"
 }
 jrun_user() {
 	local errf=$WORK/err.$$

@@ -17,7 +17,7 @@
  *   fds       fds=0,1,2 and fd.N=readlink target
  *   env       env.NAME=VALUE for every variable
  *   tty       tty.isatty0..2, tty.devtty=ok|ERRNO name, tty.sid, tty.pgrp, tty.tiocsti
- *   pid       pid, ppid, pid1.comm (name of pid 1)
+ *   pid       pid1.environ (can pid 1's environment be opened), pid, ppid, pid1.comm
  *   rlimits   rlimit.NAME=SOFT:HARD (unlimited as "inf")
  *   cwd       cwd
  *   cgroup    cgroup.line=LINE for each line of /proc/self/cgroup, cgroup.unified=PATH of
@@ -352,7 +352,13 @@ static void section_pid(void)
 {
 	char comm[64] = "";
 	FILE *f;
+	int fd;
 
+	/* First: a job that looks at once must already find pid 1 named and not dumpable. */
+	fd = open("/proc/1/environ", O_RDONLY | O_CLOEXEC);
+	printf("pid1.environ=%s\n", fd >= 0 ? "readable" : err_name(errno));
+	if (fd >= 0)
+		close(fd);
 	printf("pid=%d\nppid=%d\n", (int)getpid(), (int)getppid());
 	f = fopen("/proc/1/comm", "re");
 	if (f && fgets(comm, sizeof(comm), f))

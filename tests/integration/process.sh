@@ -9,6 +9,24 @@ integ_setup
 jprobe -- pid
 is "$(val pid "$OUT"):$(val ppid "$OUT")" 2:1 "the job is pid 2, a child of the namespace's init"
 is "$(val pid1.comm "$OUT")" jail-init "pid 1 is jail's init, not the job"
+is "$(val pid1.environ "$OUT")" EACCES "pid 1 is not dumpable: its environ cannot be opened"
+# The job runs as soon as it has exec'd (init sleeps until then): init must be named and
+# not dumpable before it starts the job, not after. Held at its first step after the
+# start (JAIL_TEST_PAUSE_AT=child:fork), init must already look that way to the job.
+rm -f "$WORK/pid1.seen"
+env JAIL_TEST_PAUSE_AT=child:fork "$JAIL" run -w "$WORK" -- sh -c '
+	if cat /proc/1/environ >/dev/null 2>&1; then e=readable; else e=closed; fi
+	echo "$(cat /proc/1/comm):$e" >pid1.tmp && mv pid1.tmp pid1.seen
+	sleep 30' 2>/dev/null &
+jpid=$!
+for _ in $(seq 100); do
+	[ -f "$WORK/pid1.seen" ] && break
+	sleep 0.1
+done
+kill -KILL "$jpid" 2>/dev/null
+wait "$jpid" 2>/dev/null
+is "$(cat "$WORK/pid1.seen" 2>/dev/null)" jail-init:closed \
+	"with init held right after starting the job, pid 1 is already jail-init and closed"
 
 # A background process the job leaves behind dies with the job.
 mark=$(new_marker)

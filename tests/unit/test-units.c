@@ -33,6 +33,17 @@ static void duration_case(const char *s, int want_ok, uint64_t want_ms)
 		ok(r < 0, "duration '%s' rejected: %s", s, e.msg);
 }
 
+static void digits_case(const char *s, size_t len, uint32_t max, int want_ok, uint32_t want)
+{
+	uint32_t v = 0;
+	int r = parse_digits(s, len, max, &v);
+
+	if (want_ok)
+		ok(r == 0 && v == want, "digits '%.*s' (max %u) = %u", (int)len, s, max, want);
+	else
+		ok(r < 0, "digits '%.*s' (max %u) rejected", (int)len, s, max);
+}
+
 int main(void)
 {
 	struct jail_error e = { 0 };
@@ -40,6 +51,18 @@ int main(void)
 	uint64_t v;
 	int res;
 
+	/* parse_digits: the one decimal reader of id ranges, prefixes, ports, devices. */
+	digits_case("65535", 5, 65535, 1, 65535);
+	digits_case("65536", 5, 65535, 0, 0);
+	digits_case("4294967295", 10, UINT32_MAX, 1, UINT32_MAX);
+	digits_case("4294967296", 10, UINT32_MAX, 0, 0);
+	digits_case("99999999999", 11, UINT32_MAX, 0, 0);
+	digits_case("12:34", 2, 100, 1, 12); /* only len bytes are read */
+	digits_case("", 0, 100, 0, 0);
+	digits_case("+1", 2, 100, 0, 0);
+	digits_case("-1", 2, 100, 0, 0);
+	digits_case(" 1", 2, 100, 0, 0);
+	digits_case("1a", 2, 100, 0, 0);
 	size_case("512", 0, 1, 512);
 	size_case("64k", 0, 1, 65536);
 	size_case("50M", 0, 1, 50ULL << 20);
