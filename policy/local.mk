@@ -16,6 +16,8 @@ libjailpolicy_a_SOURCES = \
 	policy/profile.c \
 	policy/profile.h \
 	policy/profile_bpf.c \
+	policy/profile_cache.c \
+	policy/profile_cache.h \
 	policy/profile_merge.c \
 	policy/profile_net.c \
 	policy/profile_model.h \

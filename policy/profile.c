@@ -7,6 +7,7 @@
 
 #include "policy/cleanup.h"
 #include "policy/profile.h"
+#include "policy/profile_cache.h"
 #include "policy/profile_model.h"
 #include "policy/seccomp.h"
 #include "policy/seccomp_cache.h"
@@ -150,13 +151,15 @@ int profile_apply(const char *name, struct jail_config *c, struct jail_error *e)
 	struct jail_seccomp_program prog = { NULL, 0 };
 	struct profile p;
 
-	if (profile_resolve(name, &p, e) < 0) {
-		profile_free(&p);
-		return -1;
-	}
-	if (profile_compile(&p, &prog, e) < 0) {
-		profile_free(&p);
-		return -1;
+	if (profile_cache_load(name, &p, &prog) != 1) {
+		profile_cache_begin();
+		if (profile_resolve(name, &p, e) < 0 || profile_compile(&p, &prog, e) < 0) {
+			profile_cache_abandon();
+			free(prog.insns);
+			profile_free(&p);
+			return -1;
+		}
+		profile_cache_store(name, &p, &prog);
 	}
 	/* Nothing is written into c before everything has been checked. */
 	apply_profile(&p, c);

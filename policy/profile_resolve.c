@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "policy/cleanup.h"
+#include "policy/profile_cache.h"
 #include "policy/profile_model.h"
 #include "policy/units.h"
 
@@ -108,6 +109,7 @@ int profile_find_file(const char *file, char **path, struct jail_error *e)
 		if (access(p, F_OK) == 0) {
 			*path = p;
 			strv_free(dirs);
+			profile_cache_note_find(file, p);
 			return 0;
 		}
 		/* Fail closed: a directory we cannot search may hold the profile the user
@@ -117,6 +119,7 @@ int profile_find_file(const char *file, char **path, struct jail_error *e)
 			jail_error_set(e, errno, "cannot look for %s in %s", file, dirs[i]);
 			free(p);
 			strv_free(dirs);
+			profile_cache_note_find(file, NULL);
 			return jail_error_hint(e, "fix the directory's permissions, or remove it "
 						  "from JAIL_PROFILE_PATH / XDG_CONFIG_HOME");
 		}
@@ -126,31 +129,32 @@ int profile_find_file(const char *file, char **path, struct jail_error *e)
 		free(p);
 	}
 	strv_free(dirs);
+	profile_cache_note_find(file, NULL);
 	jail_error_set(e, ENOENT, "%s not found (searched %s)", file, tried);
 	return jail_error_hint(e, "try: jail profile list");
 }
 
-int profile_read_file(const char *path, char **buf, size_t *len, struct jail_error *e)
+static int read_file(const char *path, char **buf, size_t *len, struct stat *st,
+		     struct jail_error *e)
 {
 	/* O_NONBLOCK: a FIFO named as a profile must not hang jail in open(); the S_ISREG
 	 * check below refuses it. */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	_cleanup_free_ char *data = NULL;
-	struct stat st;
 	size_t got = 0;
 
 	if (fd < 0)
 		return jail_error_set(e, errno, "cannot open profile %s", path);
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		return jail_error_set(e, errno, "cannot stat profile %s", path);
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st->st_mode))
 		return jail_error_set(e, 0, "profile %s is not a regular file", path);
-	if (st.st_size > 1024 * 1024)
+	if (st->st_size > 1024 * 1024)
 		return jail_error_set(e, 0, "%s: too large (%lld bytes; a profile is at most 1 MiB)",
-				      path, (long long)st.st_size);
-	data = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
+				      path, (long long)st->st_size);
+	data = xmalloc((size_t)st->st_size + 1);
+	while (got < (size_t)st->st_size) {
+		ssize_t n = read(fd, data + got, (size_t)st->st_size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -163,6 +167,18 @@ int profile_read_file(const char *path, char **buf, size_t *len, struct jail_err
 	*len = got;
 	*buf = steal_ptr(data);
 	return 0;
+}
+
+/* Every profile and groups file jail reads goes through here, so that the profile
+ * cache can record (and later compare) exactly what a resolution depended on. */
+int profile_read_file(const char *path, char **buf, size_t *len, struct jail_error *e)
+{
+	struct stat st = { 0 };
+	int r = read_file(path, buf, len, &st, e);
+
+	profile_cache_note_read(path, r < 0 ? NULL : *buf, r < 0 ? 0 : *len, st.st_dev,
+				st.st_ino);
+	return r;
 }
 
 int profile_load_file(const char *path, struct profile *p, struct jail_error *e)

@@ -183,28 +183,32 @@ static void show_seccomp(FILE *out, const struct profile *p)
 	}
 }
 
+void profile_print(FILE *out, const struct profile *p)
+{
+	fprintf(out, "# resolved from:");
+	for (size_t i = 0; p->chain && p->chain[i]; i++)
+		fprintf(out, "%s %s", i ? " ->" : "", p->chain[i]);
+	fprintf(out, "\nname: ");
+	put_str(out, p->name);
+	if (p->description) {
+		fprintf(out, "\ndescription: ");
+		put_str(out, p->description);
+	}
+	fputc('\n', out);
+	show_filesystem(out, p);
+	show_limits(out, p);
+	show_caps_env(out, p);
+	show_seccomp(out, p);
+	profile_bpf_show(out, p);
+}
+
 int profile_show(FILE *out, const char *name, struct jail_error *e)
 {
 	struct profile p;
 	int r = profile_resolve(name, &p, e);
 
-	if (r == 0) {
-		fprintf(out, "# resolved from:");
-		for (size_t i = 0; p.chain && p.chain[i]; i++)
-			fprintf(out, "%s %s", i ? " ->" : "", p.chain[i]);
-		fprintf(out, "\nname: ");
-		put_str(out, p.name);
-		if (p.description) {
-			fprintf(out, "\ndescription: ");
-			put_str(out, p.description);
-		}
-		fputc('\n', out);
-		show_filesystem(out, &p);
-		show_limits(out, &p);
-		show_caps_env(out, &p);
-		show_seccomp(out, &p);
-		profile_bpf_show(out, &p);
-	}
+	if (r == 0)
+		profile_print(out, &p);
 	profile_free(&p);
 	return r;
 }

@@ -9,6 +9,9 @@
 
 int profile_list(FILE *out, struct jail_error *e);
 int profile_show(FILE *out, const char *name, struct jail_error *e);
+struct profile;
+/* A resolved profile as `show` prints it (a profile that reads back the same). */
+void profile_print(FILE *out, const struct profile *p);
 int profile_check(FILE *out, const char *file, struct jail_error *e);
 /* args: values for the arguments the rules test, in order ("TIOCSTI"), or argN=VALUE. */
 int profile_explain(FILE *out, const char *name, const char *syscall, char **args, int n_args,

@@ -80,8 +80,7 @@ static int safe_dir(int fd, const char **why)
 	return 0;
 }
 
-/* Opens (creating 0700 if needed) the cache directory; -1 with *why if unusable. */
-static int open_cache_dir(const char **why)
+int jail_cache_dir_open(const char **why)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	_cleanup_free_ char *base = NULL, *dir = NULL;
@@ -200,7 +199,7 @@ int seccomp_cache_compile(const struct sc_plan *plan, struct jail_seccomp_progra
 		last_why = "JAIL_SECCOMP_CACHE=0";
 		return sc_plan_compile(plan, out, e);
 	}
-	dirfd = open_cache_dir(&last_why);
+	dirfd = jail_cache_dir_open(&last_why);
 	if (dirfd < 0)
 		return sc_plan_compile(plan, out, e);
 	text = cache_text(plan);
@@ -230,7 +229,7 @@ int seccomp_cache_get(const char *key, struct jail_seccomp_program *out)
 
 	if (env && strcmp(env, "0") == 0)
 		return 0;
-	if ((dirfd = open_cache_dir(&why)) < 0)
+	if ((dirfd = jail_cache_dir_open(&why)) < 0)
 		return 0;
 	text = cache_text_of(key);
 	name = entry_name(text);
@@ -248,7 +247,7 @@ void seccomp_cache_put(const char *key, const struct jail_seccomp_program *prog)
 	_cleanup_close_ int dirfd = -1;
 	const char *why;
 
-	if ((env && strcmp(env, "0") == 0) || (dirfd = open_cache_dir(&why)) < 0)
+	if ((env && strcmp(env, "0") == 0) || (dirfd = jail_cache_dir_open(&why)) < 0)
 		return;
 	text = cache_text_of(key);
 	name = entry_name(text);

@@ -30,5 +30,8 @@ void seccomp_cache_put(const char *key, const struct jail_seccomp_program *prog)
 enum seccomp_cache_result seccomp_cache_last(const char **why);
 
 uint64_t jail_hash64(const void *data, size_t len, uint64_t seed);
+/* $XDG_CACHE_HOME/jail (default ~/.cache/jail), created 0700 if missing, refused unless
+ * it is a directory owned by us and writable by no one else: -1 with *why then. */
+int jail_cache_dir_open(const char **why);
 
 #endif

@@ -50,8 +50,7 @@ void ytree_free(struct ynode *n)
 	for (size_t i = 0; i < n->n; i++)
 		ytree_free(n->kids[i]);
 	free(n->kids);
-	free(n->value);
-	free(n);
+	free(n); /* a scalar's value lives in the same allocation */
 }
 
 static int at(struct jail_error *e, const char *file, yaml_mark_t m, const char *what)
@@ -59,13 +58,18 @@ static int at(struct jail_error *e, const char *file, yaml_mark_t m, const char 
 	return jail_error_set(e, 0, "%s:%zu:%zu: %s", file, m.line + 1, m.column + 1, what);
 }
 
-static struct ynode *node_new(enum ynode_kind kind, yaml_mark_t m)
+/* A scalar's text is stored right behind its node: one allocation per node. */
+static struct ynode *node_new(enum ynode_kind kind, yaml_mark_t m, const char *value, size_t len)
 {
-	struct ynode *n = xcalloc(1, sizeof(*n));
+	struct ynode *n = xcalloc(1, sizeof(*n) + (value ? len + 1 : 0));
 
 	n->kind = kind;
 	n->line = (int)m.line + 1;
 	n->col = (int)m.column + 1;
+	if (value) {
+		n->value = (char *)(n + 1);
+		memcpy(n->value, value, len);
+	}
 	return n;
 }
 
@@ -103,7 +107,10 @@ static int add_node(struct ybuilder *b, struct ynode *n, struct jail_error *e)
 		ytree_free(n);
 		return -1;
 	}
-	parent->kids = xrealloc(parent->kids, (parent->n + 1) * sizeof(*parent->kids));
+	if (parent->n == parent->cap) {
+		parent->cap = parent->cap ? 2 * parent->cap : 4;
+		parent->kids = xrealloc(parent->kids, parent->cap * sizeof(*parent->kids));
+	}
 	parent->kids[parent->n++] = n;
 	return 0;
 }
@@ -114,7 +121,7 @@ static int push(struct ybuilder *b, enum ynode_kind kind, yaml_event_t *ev, stru
 
 	if (b->depth == YTREE_MAX_DEPTH)
 		return at(e, b->file, ev->start_mark, "nested too deeply");
-	n = node_new(kind, ev->start_mark);
+	n = node_new(kind, ev->start_mark, NULL, 0);
 	if (add_node(b, n, e) < 0)
 		return -1;
 	b->stack[b->depth++] = n;
@@ -123,14 +130,13 @@ static int push(struct ybuilder *b, enum ynode_kind kind, yaml_event_t *ev, stru
 
 static int scalar(struct ybuilder *b, yaml_event_t *ev, struct jail_error *e)
 {
-	struct ynode *n = node_new(YNODE_SCALAR, ev->start_mark);
+	struct ynode *n;
 
 	/* NUL inside a scalar would silently cut a path or a name short. */
-	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
-		ytree_free(n);
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
 		return at(e, b->file, ev->start_mark, "NUL character in a value");
-	}
-	n->value = xstrdup((const char *)ev->data.scalar.value);
+	n = node_new(YNODE_SCALAR, ev->start_mark, (const char *)ev->data.scalar.value,
+		     ev->data.scalar.length);
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	return add_node(b, n, e);
 }

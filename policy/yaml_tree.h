@@ -23,6 +23,7 @@ struct ynode {
 	bool plain;	     /* scalar was unquoted: only then do ~ and null mean null */
 	struct ynode **kids; /* sequence items; mapping: key at 2i, value at 2i+1 */
 	size_t n;	     /* number of entries in kids */
+	size_t cap;	     /* room in kids */
 };
 
 /* Parse buf (len bytes) from file into a tree. An empty document is an error. */

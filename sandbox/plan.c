@@ -1,6 +1,7 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "policy/cleanup.h"
+#include "policy/profile_model.h"
 #include "policy/units.h"
 #include "sandbox/env.h"
 #include "sandbox/passwd.h"
@@ -61,8 +63,8 @@ static int workdir_resolve(struct jail_config *c, const char *home, struct jail_
 		jail_error_set(e, 0, "the current directory %s would give the job read-write "
 				     "access to %s", real,
 			       strcmp(real, "/") == 0 ? "the whole filesystem" : "your home directory");
-		return jail_error_hint(e, "run jail from a project directory, or pass -w DIR "
-					  "explicitly if that is really what you want");
+		return jail_error_hint(e, "run jail from a project directory, or name one with "
+					  "-w DIR");
 	}
 	return 0;
 }
@@ -95,6 +97,90 @@ static int sources_check(const struct jail_config *c, struct jail_error *e)
 			return jail_error_set(e, ENOTDIR, "--keep-upper %s", c->keep_upper);
 	}
 	return 0;
+}
+
+/* path made absolute and free of symbolic links as far as it exists; the rest, which
+ * does not exist yet (and so holds no link), is appended with "." and ".." folded. */
+static char *resolve_existing(const char *path)
+{
+	_cleanup_free_ char *head = xstrdup(path);
+	char **missing = xcalloc(1, sizeof(char *)), *out;
+
+	/* missing collects the components that do not exist, last one first */
+	while (!(out = realpath(head, NULL))) {
+		char *slash = strrchr(head, '/');
+		strv_add(&missing, slash ? slash + 1 : head);
+		if (!slash || slash == head) {
+			out = xstrdup("/");
+			break;
+		}
+		*slash = '\0';
+	}
+	for (size_t i = strv_length(missing); i-- > 0;) {
+		char *slash = strrchr(out, '/'), *next;
+		if (!missing[i][0] || strcmp(missing[i], ".") == 0)
+			continue;
+		if (strcmp(missing[i], "..") == 0) {
+			slash[slash == out] = '\0'; /* "/a/b" -> "/a", "/a" -> "/" */
+			continue;
+		}
+		next = xasprintf("%s/%s", strcmp(out, "/") ? out : "", missing[i]);
+		free(out);
+		out = next;
+	}
+	strv_free(missing);
+	return out;
+}
+
+/* Refuse when exposed (a path the job can write) contains own or lies inside it. */
+static int exposes(const char *what, const char *exposed, const char *own, bool cache,
+		   struct jail_error *e)
+{
+	_cleanup_free_ char *x = resolve_existing(exposed), *o = resolve_existing(own);
+
+	if (!path_is_under(o, x) && !path_is_under(x, o))
+		return 0;
+	jail_error_set(e, 0, "%s %s would give the job write access to %s, %s", what, exposed,
+		       own,
+		       cache ? "jail's cache of compiled filters, resolved profiles and directory "
+			       "skeletons: a job could plant them for later runs"
+			     : "a directory of the profile search path: a job could change the "
+			       "policy of later runs");
+	return jail_error_hint(e, cache ? "use a directory that does not contain it, or set "
+					  "XDG_CACHE_HOME elsewhere"
+					: "use a directory that does not contain it, or set "
+					  "XDG_CONFIG_HOME / JAIL_PROFILE_PATH elsewhere");
+}
+
+/* What later runs trust must stay out of the job's reach: jail's cache (a skeleton
+ * becomes a lower layer of /usr; a cached filter or profile is used as is) and the
+ * profile search path. A work dir, --bind or --keep-upper that contains one of them,
+ * or lies inside one, is refused. */
+static int own_dirs_check(const struct jail_config *c, struct jail_error *e)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	_cleanup_free_ char *cache = xdg && xdg[0] == '/' ? xasprintf("%s/jail", xdg)
+				   : home && home[0] == '/' ? xasprintf("%s/.cache/jail", home)
+							     : NULL;
+	char **own = profile_search_dirs();
+	size_t n_search = strv_length(own);
+	int r = 0;
+
+	if (cache)
+		strv_add(&own, cache);
+	for (size_t i = 0; own[i] && r == 0; i++) {
+		bool is_cache = i >= n_search;
+
+		if (c->workdir_writable)
+			r = exposes("the work dir", c->workdir, own[i], is_cache, e);
+		for (size_t j = 0; j < c->n_mounts && r == 0; j++)
+			if (c->mounts[j].kind == JAIL_MOUNT_BIND)
+				r = exposes("--bind", c->mounts[j].src, own[i], is_cache, e);
+		if (c->keep_upper && r == 0)
+			r = exposes("--keep-upper", c->keep_upper, own[i], is_cache, e);
+	}
+	strv_free(own);
+	return r;
 }
 
 /* A hard limit can be lowered but not raised without CAP_SYS_RESOURCE in the initial
@@ -135,12 +221,9 @@ static int rlimits_check(struct jail_config *c, struct jail_error *e)
 	return 0;
 }
 
-static int layers_plan(struct sandbox_plan *p, struct jail_error *e)
+static int layers_plan_dirs(struct sandbox_plan *p, char *const *dirs, size_t n,
+			    struct jail_error *e)
 {
-	char *const *dirs = p->config->toolchain_dirs;
-	size_t n = strv_length(dirs);
-
-	p->layers = xcalloc(n ? n : 1, sizeof(*p->layers));
 	for (size_t i = 0; i < n; i++) {
 		struct toolchain_layer *l = &p->layers[p->n_layers];
 		char target[4096];
@@ -166,6 +249,21 @@ static int layers_plan(struct sandbox_plan *p, struct jail_error *e)
 		p->n_layers++;
 	}
 	return 0;
+}
+
+static int layers_plan(struct sandbox_plan *p, struct jail_error *e)
+{
+	char *const *dirs = p->config->toolchain_dirs;
+	size_t n = strv_length(dirs);
+	int r;
+
+	p->layers = xcalloc(n ? n : 1, sizeof(*p->layers));
+	if (!n)
+		return 0;
+	skel_begin();
+	r = layers_plan_dirs(p, dirs, n, e);
+	skel_end();
+	return r;
 }
 
 int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error *e)
@@ -197,8 +295,8 @@ int plan_build(struct jail_config *c, struct sandbox_plan *p, struct jail_error 
 
 	memset(p, 0, sizeof(*p));
 	p->config = c;
-	if (workdir_resolve(c, host_home, e) < 0 || sources_check(c, e) < 0 ||
-	    rlimits_check(c, e) < 0 || layers_plan(p, e) < 0)
+	if (workdir_resolve(c, host_home, e) < 0 || own_dirs_check(c, e) < 0 ||
+	    sources_check(c, e) < 0 || rlimits_check(c, e) < 0 || layers_plan(p, e) < 0)
 		return -1;
 	if (userns_prepare(p, uid, gid, user, e) < 0)
 		return -1;

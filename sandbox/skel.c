@@ -18,6 +18,14 @@
 
 #define SKEL_MAX_DEPTH 64
 
+/* What every toolchain dir of one run shares, found once by skel_begin: the cache
+ * directory (fd -1, the reason in cache_why, when it cannot be used) and the package
+ * database's stat (st_ino 0 when there is none). */
+static int cache_fd = -1;
+static char *cache_path;
+static struct jail_error cache_why;
+static struct stat dpkg_status;
+
 static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -46,8 +54,8 @@ static int fingerprint(const char *dir, uint64_t *out)
 	if (stat(dir, &st) < 0)
 		return -1;
 	h = hash_stat(h, &st);
-	if (stat("/var/lib/dpkg/status", &st) == 0)
-		h = hash_stat(h, &st);
+	if (dpkg_status.st_ino)
+		h = hash_stat(h, &dpkg_status);
 	*out = h;
 	return 0;
 }
@@ -189,10 +197,7 @@ static int skel_build(int cache, const char *dir, const char *name, struct jail_
 
 int skel_prepare(const char *dir, char **path, struct jail_error *e)
 {
-	_cleanup_close_ int cache = -1;
-	_cleanup_free_ char *skel_dir = NULL;
 	char name[300], prefix[256];
-	struct jail_error why = { 0 };
 	uint64_t fp;
 	struct stat st;
 	size_t n = 0;
@@ -205,17 +210,32 @@ int skel_prepare(const char *dir, char **path, struct jail_error *e)
 	if (fingerprint(dir, &fp) < 0)
 		return jail_error_set(e, errno, "read %s", dir);
 	snprintf(name, sizeof(name), "%s%016" PRIx64, prefix, fp);
-	cache = cache_dir_open(&skel_dir, &why);
-	if (cache < 0) {
+	if (cache_fd < 0) {
 		fprintf(stderr, "jail: warning: %s; the job cannot create files in %s "
-				"(set XDG_CACHE_HOME to a directory of yours)\n", why.msg, dir);
+				"(set XDG_CACHE_HOME to a directory of yours)\n", cache_why.msg, dir);
 		return 0;
 	}
-	if (fstatat(cache, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (skel_build(cache, dir, name, e) < 0)
+	if (fstatat(cache_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (skel_build(cache_fd, dir, name, e) < 0)
 			return -1;
-		remove_stale(cache, prefix, name);
+		remove_stale(cache_fd, prefix, name);
 	}
-	*path = xasprintf("%s/%s", skel_dir, name);
+	*path = xasprintf("%s/%s", cache_path, name);
 	return 0;
+}
+
+void skel_begin(void)
+{
+	cache_fd = cache_dir_open(&cache_path, &cache_why);
+	if (stat("/var/lib/dpkg/status", &dpkg_status) < 0)
+		dpkg_status.st_ino = 0;
+}
+
+void skel_end(void)
+{
+	if (cache_fd >= 0)
+		close(cache_fd);
+	cache_fd = -1;
+	free(cache_path);
+	cache_path = NULL;
 }

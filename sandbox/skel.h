@@ -13,6 +13,11 @@
 
 #include "policy/error.h"
 
+/* skel_begin opens the cache directory and reads what the fingerprints share, once for
+ * all the toolchain dirs of a run; skel_end closes it. skel_prepare goes between them. */
+void skel_begin(void);
+void skel_end(void);
+
 /* Find or build the skeleton of host directory dir. On success *path is the skeleton
  * directory (malloc'd), or NULL when no cache directory can be used (a warning has then
  * been printed: the run goes on, with toolchain dirs read-only for the job). */

@@ -33,10 +33,28 @@ mark=$(new_marker)
 start=$(date +%s)
 jrun -- sh -c "sh -c 'sleep 30; echo $mark' >/dev/null 2>&1 & sleep 0.3; kill -0 \$! && echo alive"
 is "$RC:$OUT" 0:alive "a background process of the job runs while the job does"
-wait_gone "$mark" 20
-ok $? "it is gone once the job has exited (no host process with its marker)"
+is "$(procs_with "$mark")" "" "it is gone by the time jail has exited (no host process with its marker)"
 [ $(($(date +%s) - start)) -lt 10 ]
 ok $? "jail does not wait for it"
+
+# The same for one the job has disowned (double fork: reparented to the sandbox's init),
+# held deterministically: init paused right after its kill-and-reap (init:reaped), before
+# it tells jail the job's status. The orphan must be gone already; init skips the kill
+# only when it has no child left at all.
+# The marker goes in as two halves, so only the orphan carries it, not jail's argv.
+mark=$(new_marker)
+errf=$(mktemp "${TMPDIR:-/tmp}/jail-integ-err.XXXXXX")
+(cd "$WORK" && exec env JAIL_TEST_PAUSE_AT=init:reaped "$JAIL" run -w "$WORK" -- \
+	sh -c '(sh -c "sleep 30; echo $0$1" >/dev/null 2>&1 &); sleep 0.3' \
+	"${mark:0:8}" "${mark:8}") 2>"$errf" &
+jpid=$!
+wait_paused init:reaped "$errf" "$jpid"
+ok $? "init reaches init:reaped after a job that double-forked" || diag "$(cat "$errf")"
+is "$(procs_with "$mark")" "" "the orphan is already dead and reaped when init reports the job's end"
+kill -KILL "$jpid" 2>/dev/null
+wait "$jpid" 2>/dev/null
+rm -f "$errf"
+wait_gone "$mark" 20
 
 # SIGTERM to jail reaches the job: a job that traps it reports it; one that does not dies.
 rm -f "$WORK/ready" "$WORK/term"

@@ -24,7 +24,10 @@ trap 'rm -rf "$WORK"' EXIT
 cp "$probe_bin" "$WORK/sc-probe" || bail_out "cannot copy the probe into $WORK"
 cp "$top_srcdir/tests/policy/allow-all.yaml" "$WORK/" || bail_out "cannot copy allow-all.yaml"
 cd "$WORK" || bail_out "cd $WORK"
-export XDG_CACHE_HOME=$WORK/.cache
+# jail's cache outside the work dir: a job must not be able to write it (jail refuses).
+CACHE=$(mktemp -d "${TMPDIR:-/tmp}/jail-policy-cache.XXXXXX") || bail_out "mktemp -d failed"
+trap 'rm -rf "$WORK" "$CACHE"' EXIT
+export XDG_CACHE_HOME=$CACHE
 # Every run is bounded: a probe that hangs fails its test (exit 124) instead of the suite.
 limit=(--timeout 120s)
 
@@ -87,6 +90,22 @@ jrun "${limit[@]}" -p "$WORK/killer.yaml" -- "$WORK/sc-probe" ptrace fork
 is "$RC" 0 "probe runs under a profile whose ptrace rule kills" || diag "$ERR"
 is "$(val ptrace "$OUT")" killed:SYS "killer: ptrace kills the caller with SIGSYS"
 is "$(val fork "$OUT")" ok "killer: the rest still works"
+
+# The cache of resolved profiles, as jail run uses it: the second run is a hit and
+# enforces the same filter; an edit of the profile is seen by the very next run.
+printf 'name: cached\nextends: default\n' >"$WORK/cached.yaml"
+jrun "${limit[@]}" --debug-timing -p "$WORK/cached.yaml" -- "$WORK/sc-probe" ptrace fork
+like "$ERR" "timing: profile .*cache miss" "a profile's first run resolves it (cache miss)"
+jrun "${limit[@]}" --debug-timing -p "$WORK/cached.yaml" -- "$WORK/sc-probe" ptrace fork
+like "$ERR" "timing: profile .*cache hit" "the second run takes it from the cache"
+is "$(val ptrace "$OUT"):$(val fork "$OUT")" EPERM:ok "... and enforces the same filter"
+cp "$WORK/killer.yaml" "$WORK/cached.yaml"
+jrun "${limit[@]}" --debug-timing -p "$WORK/cached.yaml" -- "$WORK/sc-probe" ptrace fork
+like "$ERR" "timing: profile .*cache miss" "the profile edited: a miss"
+is "$(val ptrace "$OUT")" killed:SYS "... and the edited rule is enforced at once"
+jrun "${limit[@]}" --debug-timing -p "$WORK/cached.yaml" -- "$WORK/sc-probe" ptrace fork
+like "$ERR" "timing: profile .*cache hit" "then a hit again"
+is "$(val ptrace "$OUT")" killed:SYS "... with the edited rule"
 
 # The issue's done-when: a compiler call under -p cc.
 if ! have gcc; then

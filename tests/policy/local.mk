@@ -5,6 +5,7 @@ check_PROGRAMS += \
 	tests/policy/test-seccomp-tables \
 	tests/policy/test-profile-merge \
 	tests/policy/test-seccomp-cache \
+	tests/policy/test-profile-cache \
 	tests/policy/sc-probe \
 	$(NULL)
 tests_policy_test_seccomp_tables_SOURCES = tests/policy/test-seccomp-tables.c
@@ -16,6 +17,9 @@ tests_policy_test_profile_merge_LDADD = $(POLICY_LIBS)
 tests_policy_test_seccomp_cache_SOURCES = tests/policy/test-seccomp-cache.c
 tests_policy_test_seccomp_cache_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
 tests_policy_test_seccomp_cache_LDADD = $(POLICY_LIBS)
+tests_policy_test_profile_cache_SOURCES = tests/policy/test-profile-cache.c
+tests_policy_test_profile_cache_CPPFLAGS = $(AM_CPPFLAGS) $(SECCOMP_CFLAGS)
+tests_policy_test_profile_cache_LDADD = $(POLICY_LIBS)
 # Run inside the sandbox by live.sh: tries each denied syscall and reports the result.
 # Never built with sanitizers: under the profiles' filters LeakSanitizer's ptrace-based
 # exit check is refused and turns every run into a failure.
@@ -27,6 +31,7 @@ POLICY_TESTS = \
 	tests/policy/test-seccomp-tables \
 	tests/policy/test-profile-merge \
 	tests/policy/test-seccomp-cache \
+	tests/policy/test-profile-cache \
 	tests/policy/profile-cmd.sh \
 	tests/policy/live.sh \
 	$(NULL)
@@ -35,6 +40,7 @@ EXTRA_DIST += \
 	tests/policy/profile-cmd.sh \
 	tests/policy/live.sh \
 	tests/policy/allow-all.yaml \
+	tests/policy/cache-rich.yaml \
 	tests/policy/bad/expected \
 	tests/policy/bad/alias.yaml \
 	tests/policy/bad/bad-action.yaml \

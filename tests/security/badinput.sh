@@ -147,6 +147,32 @@ run_bad "--ro-bind SYMLINK" 125 -w "$WORK/cwd" --ro-bind "$WORK/link:/mnt" -- ca
 unlike "$OUT" "secret$mark" "--ro-bind SYMLINK: the job does not see the link's target"
 like "$ERR" "symbolic link|symlink" "--ro-bind SYMLINK: the message says it is a symlink"
 
+# jail's own directories are never the job's to write: a work dir, --bind or --keep-upper
+# that holds its cache or a profile directory (or lies inside one) would let a job plant
+# policy for later runs: a file in a skeleton of /usr, a weaker cached filter or profile.
+own=$(mktemp -d "${TMPDIR:-/tmp}/jail-integ-own.XXXXXX")
+at_exit "rm -rf '$own'"
+mkdir -p "$own/cache/jail" "$own/profiles" "$own/proj"
+saved_cache=${XDG_CACHE_HOME-unset} saved_path=$JAIL_PROFILE_PATH
+export XDG_CACHE_HOME=$own/cache JAIL_PROFILE_PATH=$own/profiles:$JAIL_PROFILE_PATH
+run_bad "-w holding jail's cache" 125 -w "$own/cache" -- true
+like "$ERR" "write access to $own/cache/jail, jail's cache" "... the message names the cache"
+run_bad "-w inside jail's cache" 125 -w "$own/cache/jail" -- true
+run_bad "--bind holding jail's cache" 125 -w "$WORK/cwd" --bind "$own/cache:/mnt" -- true
+run_bad "--keep-upper inside jail's cache" 125 -w "$WORK/cwd" --keep-upper "$own/cache/jail/up" -- true
+[ ! -e "$own/cache/jail/up" ]
+ok $? "... refused before --keep-upper's directory is made"
+run_bad "-w inside a profile directory" 125 -w "$own/profiles" -- true
+like "$ERR" "profile search path" "... the message names the profile search path"
+ln -s "$own" "$own.l"
+at_exit "rm -f '$own.l'"
+run_bad "--bind of both through a symlinked parent" 125 -w "$WORK/cwd" --bind "$own.l/.:/mnt" -- true
+like "$ERR" "jail: --bind $own.l(/.)? would give" "... seen through the link"
+run_bad "-w beside them" 0 -w "$own/proj" -- true
+is "$RC" 0 "a work dir beside the cache and the profiles runs"
+if [ "$saved_cache" = unset ]; then unset XDG_CACHE_HOME; else export XDG_CACHE_HOME=$saved_cache; fi
+export JAIL_PROFILE_PATH=$saved_path
+
 # Check and use apart: swap a directory for a symlink to the secret in a loop while jail
 # starts again and again. The job must never see the secret. (Not -w: a work dir named
 # through a symlink is resolved once, by realpath, on purpose: `-w ~/proj` with proj a
