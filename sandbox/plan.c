@@ -103,53 +103,40 @@ static int sources_check(const struct jail_config *c, struct jail_error *e)
  * does not exist yet (and so holds no link), is appended with "." and ".." folded. */
 static char *resolve_existing(const char *path)
 {
-	_cleanup_free_ char *head = xstrdup(path);
-	char **missing = xcalloc(1, sizeof(char *)), *out;
+	char cwd[4096], *out, *save = NULL;
+	_cleanup_free_ char *head = path[0] == '/' || !getcwd(cwd, sizeof(cwd))
+					    ? xstrdup(path)
+					    : xasprintf("%s/%s", cwd, path);
+	_cleanup_free_ char *rest = xstrdup("");
+	struct stat st;
 
-	/* missing collects the components that do not exist, last one first */
-	while (!(out = realpath(head, NULL))) {
-		char *slash = strrchr(head, '/');
-		strv_add(&missing, slash ? slash + 1 : head);
-		if (!slash || slash == head) {
-			out = xstrdup("/");
-			break;
-		}
-		*slash = '\0';
+	if (head[0] != '/')
+		return xstrdup(head);
+	/* One stat per level to find what exists, then one realpath (a readlink per
+	 * component) for it; rest collects the missing components in order. */
+	while (strcmp(head, "/") != 0 && stat(head, &st) < 0) {
+		char *slash = strrchr(head, '/'), *more = xasprintf("%s/%s", slash + 1, rest);
+
+		free(rest);
+		rest = more;
+		slash[slash == head] = '\0'; /* "/a/b" -> "/a", "/a" -> "/" */
 	}
-	for (size_t i = strv_length(missing); i-- > 0;) {
-		char *slash = strrchr(out, '/'), *next;
-		if (!missing[i][0] || strcmp(missing[i], ".") == 0)
+	if (!(out = realpath(head, NULL)))
+		out = xstrdup(head);
+	for (char *c = strtok_r(rest, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		char *next;
+		if (strcmp(c, ".") == 0)
 			continue;
-		if (strcmp(missing[i], "..") == 0) {
-			slash[slash == out] = '\0'; /* "/a/b" -> "/a", "/a" -> "/" */
+		if (strcmp(c, "..") == 0) {
+			char *slash = strrchr(out, '/');
+			slash[slash == out] = '\0';
 			continue;
 		}
-		next = xasprintf("%s/%s", strcmp(out, "/") ? out : "", missing[i]);
+		next = xasprintf("%s/%s", strcmp(out, "/") ? out : "", c);
 		free(out);
 		out = next;
 	}
-	strv_free(missing);
 	return out;
-}
-
-/* Refuse when exposed (a path the job can write) contains own or lies inside it. */
-static int exposes(const char *what, const char *exposed, const char *own, bool cache,
-		   struct jail_error *e)
-{
-	_cleanup_free_ char *x = resolve_existing(exposed), *o = resolve_existing(own);
-
-	if (!path_is_under(o, x) && !path_is_under(x, o))
-		return 0;
-	jail_error_set(e, 0, "%s %s would give the job write access to %s, %s", what, exposed,
-		       own,
-		       cache ? "jail's cache of compiled filters, resolved profiles and directory "
-			       "skeletons: a job could plant them for later runs"
-			     : "a directory of the profile search path: a job could change the "
-			       "policy of later runs");
-	return jail_error_hint(e, cache ? "use a directory that does not contain it, or set "
-					  "XDG_CACHE_HOME elsewhere"
-					: "use a directory that does not contain it, or set "
-					  "XDG_CONFIG_HOME / JAIL_PROFILE_PATH elsewhere");
 }
 
 /* What later runs trust must stay out of the job's reach: jail's cache (a skeleton
@@ -162,24 +149,54 @@ static int own_dirs_check(const struct jail_config *c, struct jail_error *e)
 	_cleanup_free_ char *cache = xdg && xdg[0] == '/' ? xasprintf("%s/jail", xdg)
 				   : home && home[0] == '/' ? xasprintf("%s/.cache/jail", home)
 							     : NULL;
-	char **own = profile_search_dirs();
-	size_t n_search = strv_length(own);
+	char **own = profile_search_dirs(), **real = xcalloc(c->n_mounts + 3, sizeof(char *));
+	const char **exposed = xcalloc(c->n_mounts + 3, sizeof(char *));
+	const char **what = xcalloc(c->n_mounts + 3, sizeof(char *));
+	size_t n_search = strv_length(own), n = 0;
 	int r = 0;
 
 	if (cache)
 		strv_add(&own, cache);
-	for (size_t i = 0; own[i] && r == 0; i++) {
+	if (c->workdir_writable) {
+		what[n] = "the work dir";
+		exposed[n++] = c->workdir;
+	}
+	for (size_t j = 0; j < c->n_mounts; j++)
+		if (c->mounts[j].kind == JAIL_MOUNT_BIND) {
+			what[n] = "--bind";
+			exposed[n++] = c->mounts[j].src;
+		}
+	if (c->keep_upper) {
+		what[n] = "--keep-upper";
+		exposed[n++] = c->keep_upper;
+	}
+	for (size_t j = 0; j < n; j++)
+		real[j] = resolve_existing(exposed[j]);
+	for (size_t i = 0; own[i] && n && r == 0; i++) {
+		_cleanup_free_ char *o = resolve_existing(own[i]);
 		bool is_cache = i >= n_search;
 
-		if (c->workdir_writable)
-			r = exposes("the work dir", c->workdir, own[i], is_cache, e);
-		for (size_t j = 0; j < c->n_mounts && r == 0; j++)
-			if (c->mounts[j].kind == JAIL_MOUNT_BIND)
-				r = exposes("--bind", c->mounts[j].src, own[i], is_cache, e);
-		if (c->keep_upper && r == 0)
-			r = exposes("--keep-upper", c->keep_upper, own[i], is_cache, e);
+		for (size_t j = 0; j < n && r == 0; j++) {
+			if (!path_is_under(o, real[j]) && !path_is_under(real[j], o))
+				continue;
+			jail_error_set(e, 0, "%s %s would give the job write access to %s, %s",
+				       what[j], exposed[j], own[i],
+				       is_cache ? "jail's cache of compiled filters, resolved profiles "
+						  "and directory skeletons: a job could plant them "
+						  "for later runs"
+						: "a directory of the profile search path: a job could "
+						  "change the policy of later runs");
+			r = jail_error_hint(e, is_cache ? "use a directory that does not contain it, "
+							  "or set XDG_CACHE_HOME elsewhere"
+							: "use a directory that does not contain it, "
+							  "or set XDG_CONFIG_HOME / JAIL_PROFILE_PATH "
+							  "elsewhere");
+		}
 	}
 	strv_free(own);
+	strv_free(real);
+	free(exposed);
+	free(what);
 	return r;
 }
 
