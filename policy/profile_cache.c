@@ -58,6 +58,8 @@ struct ser {
 
 static void raw(struct ser *s, void *p, size_t n)
 {
+	if (n == 0)
+		return; /* p may be NULL then (an empty array), which memcpy does not take */
 	if (s->mode == SER_WRITE) {
 		if (s->cap - s->len < n) {
 			s->cap = (s->cap + n) * 2;

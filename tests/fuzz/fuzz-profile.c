@@ -1,7 +1,9 @@
 /* libFuzzer target: the profile loader. Each input is read as one profile layer
  * (yaml_tree + profile_parse); one that parses is merged onto an empty parent, checked,
  * planned against the shipped syscall groups and compiled, and the program is run in
- * the BPF interpreter. The same bytes are also read as a syscall-groups file.
+ * the BPF interpreter; it must also come back unchanged from the profile cache's bytes
+ * (policy/profile_cache.c). The same bytes are also read as a syscall-groups file and
+ * as a cache entry's serialized profile, which must be refused or read cleanly.
  * Seeds: the shipped profiles and tests/policy/bad. Run with `make fuzz`. */
 #include "autoconfig.h"
 
@@ -10,11 +12,29 @@
 #include <string.h>
 
 #include "policy/bpf_interp.h"
+#include "policy/profile_cache.h"
 #include "policy/profile_model.h"
 #include "policy/seccomp.h"
 #include "policy/seccomp_groups.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A resolved profile survives the profile cache's bytes unchanged. */
+static void cache_round_trip(const struct profile *p)
+{
+	size_t len, len2;
+	char *bytes = profile_serialize(p, &len), *again;
+	struct profile q;
+
+	if (profile_deserialize(bytes, len, &q) < 0)
+		abort();
+	again = profile_serialize(&q, &len2);
+	if (len2 != len || memcmp(again, bytes, len) != 0)
+		abort();
+	free(again);
+	free(bytes);
+	profile_free(&q);
+}
 
 static void plan_and_compile(const struct profile *layer)
 {
@@ -24,8 +44,11 @@ static void plan_and_compile(const struct profile *layer)
 	struct profile p;
 
 	profile_init(&p);
-	if (profile_merge_layer(&p, layer, &e) == 0 && profile_check_resolved(&p, &e) == 0 &&
-	    sc_plan_build(&p, &plan, &e) == 0 && sc_plan_compile(plan, &prog, &e) == 0) {
+	if (profile_merge_layer(&p, layer, &e) == 0 && profile_check_resolved(&p, &e) == 0)
+		cache_round_trip(&p);
+	else
+		goto out;
+	if (sc_plan_build(&p, &plan, &e) == 0 && sc_plan_compile(plan, &prog, &e) == 0) {
 		struct seccomp_data d = {.nr = 16 /* ioctl on x86_64 */, .arch = 0};
 		char *canon = sc_plan_canonical(plan);
 
@@ -38,6 +61,7 @@ static void plan_and_compile(const struct profile *layer)
 		free(canon);
 		free(prog.insns);
 	}
+out:
 	sc_plan_free(plan);
 	profile_free(&p);
 }
@@ -68,6 +92,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(members);
 	}
 	sc_groups_free(&groups);
+	{
+		/* As a cache entry's profile: refused, or read into one that frees cleanly. */
+		struct profile q;
+		(void)profile_deserialize(buf, size, &q);
+		profile_free(&q);
+	}
 	free(buf);
 	return 0;
 }

@@ -168,8 +168,8 @@ ln -s "$own" "$own.l"
 at_exit "rm -f '$own.l'"
 run_bad "--bind of both through a symlinked parent" 125 -w "$WORK/cwd" --bind "$own.l/.:/mnt" -- true
 like "$ERR" "jail: --bind $own.l(/.)? would give" "... seen through the link"
-run_bad "-w beside them" 0 -w "$own/proj" -- true
-is "$RC" 0 "a work dir beside the cache and the profiles runs"
+run_bad "-w beside them" 0 -w "$own/proj" --bind "$own/proj:/mnt" -- true
+is "$RC" 0 "a work dir beside the cache and the profiles runs (bound twice, too)"
 if [ "$saved_cache" = unset ]; then unset XDG_CACHE_HOME; else export XDG_CACHE_HOME=$saved_cache; fi
 export JAIL_PROFILE_PATH=$saved_path
 
