@@ -14,11 +14,9 @@
  * SECCOMP.bpf is what `jail profile compile cc -o FILE` writes. Errors exit 125. Not a
  * sandbox: it skips every check jail makes (symlinked sources, limits, leaks).
  *
- *   floor --fault-cost
- *
- * prints the microseconds a first touch of a fresh anonymous page costs here (the
- * median of 9 runs over 256 pages). Bare metal takes well under a microsecond; the
- * development VM (shadowed page tables) ~13 us, and startup times there follow it.
+ * FLOOR_TIMING=1 prints the time of each step on stderr in the format and with the step
+ * names of `jail run --debug-timing`, so that scripts/bench can set the two side by side
+ * (the unit prices of the kernel's operations are tests/bench/prices.c).
  *
  * FLOOR_SKIP=part,part... leaves parts out, to see what each costs (the result is then
  * not even the floor's isolation): overlay (bind the host dirs instead), dev, binds,
@@ -69,6 +67,32 @@ static bool skip(const char *part)
 		if (strncmp(p, part, n) == 0 && (p[n] == ',' || p[n] == '\0'))
 			return true;
 	return false;
+}
+
+static bool timing_on;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One --debug-timing line: STEP took the time since *T; *T moves on. IN_SANDBOX marks
+ * the steps jail's child reports. */
+static void timing(const char *step, double *t, bool in_sandbox)
+{
+	double now;
+
+	if (!timing_on)
+		return;
+	now = now_ms();
+	if (in_sandbox)
+		fprintf(stderr, "floor: timing:   %-8s %8.3f ms (in the sandbox)\n", step, now - *t);
+	else
+		fprintf(stderr, "floor: timing: %-10s %8.3f ms\n", step, now - *t);
+	*t = now;
 }
 
 static void write_file(const char *path, const char *text)
@@ -225,6 +249,7 @@ static void job(struct sock_fprog *prog, char **argv)
 {
 	struct __user_cap_header_struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
 	struct { uint32_t eff, perm, inh; } data[2] = { { 0 } };
+	double t = now_ms();
 
 	CHECK(prctl(PR_SET_PDEATHSIG, SIGKILL));
 	CHECK(setsid());
@@ -235,6 +260,7 @@ static void job(struct sock_fprog *prog, char **argv)
 	CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	if (!skip("seccomp"))
 		CHECK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog));
+	timing("job-setup", &t, true);
 	execvp(argv[0], argv);
 	_exit(errno == ENOENT ? 127 : 126);
 }
@@ -265,37 +291,6 @@ static pid_t job_spawn(struct sock_fprog *prog, char **argv)
 	return (pid_t)clone(job_entry, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int fault_cost(void)
-{
-	const size_t pages = 256, page = 4096;
-	double us[9];
-
-	for (size_t r = 0; r < 9; r++) {
-		struct timespec t0, t1;
-		volatile char *p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		CHECK(p == MAP_FAILED ? -1 : 0);
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		for (size_t i = 0; i < pages; i++)
-			p[i * page] = 1;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		us[r] = ((double)(t1.tv_sec - t0.tv_sec) * 1e6 +
-			 (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / (double)pages;
-		munmap((void *)p, pages * page);
-	}
-	qsort(us, 9, sizeof(us[0]), cmp_double);
-	printf("%.2f\n", us[4]);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static struct sock_filter insns[4096];
@@ -308,12 +303,13 @@ int main(int argc, char **argv)
 	ssize_t n;
 	pid_t pid;
 
-	if (argc == 2 && strcmp(argv[1], "--fault-cost") == 0)
-		return fault_cost();
+	double t = now_ms(), t0 = t;
+
 	if (argc < 4) {
-		fprintf(stderr, "usage: floor SECCOMP.bpf WORKDIR CMD [ARG...] | floor --fault-cost\n");
+		fprintf(stderr, "usage: floor SECCOMP.bpf WORKDIR CMD [ARG...]\n");
 		return 125;
 	}
+	timing_on = getenv("FLOOR_TIMING") != NULL;
 	CHECK(fd = open(argv[1], O_RDONLY | O_CLOEXEC));
 	CHECK(n = read(fd, insns, sizeof(insns)));
 	prog.filter = insns;
@@ -322,23 +318,32 @@ int main(int argc, char **argv)
 	CHECK(pipe2(pipefd, O_CLOEXEC));
 	snprintf(map, sizeof(map), "%u %u 1", (unsigned)getuid(), (unsigned)getuid());
 	snprintf(gmap, sizeof(gmap), "%u %u 1", (unsigned)getgid(), (unsigned)getgid());
+	timing("plan", &t, false);
 	CHECK(pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca)));
 	if (pid == 0) {
+		t = now_ms(); /* the child's steps start with it, as jail's do */
 		CHECK(prctl(PR_SET_PDEATHSIG, SIGKILL));
 		write_file("/proc/self/setgroups", "deny");
 		write_file("/proc/self/uid_map", map);
 		write_file("/proc/self/gid_map", gmap);
+		timing("maps", &t, true);
 		build_root(workdir);
+		timing("mounts", &t, true);
 		loopback_up();
+		timing("loopback", &t, true);
 		CHECK(sethostname("floor", 5));
+		timing("hostname", &t, true);
 		if (skip("init"))
 			job(&prog, argv + 3);
 		CHECK(pid = job_spawn(&prog, argv + 3));
+		timing("fork", &t, true);
 		while (waitpid(pid, &status, 0) < 0)
 			CHECK(errno == EINTR ? 0 : -1);
+		timing("job", &t, true);
 		CHECK(write(pipefd[1], &status, sizeof(status)));
 		_exit(0);
 	}
+	timing("clone", &t, false);
 	close(pipefd[1]);
 	if (skip("init")) {
 		while (waitpid(pid, &status, 0) < 0)
@@ -346,5 +351,7 @@ int main(int argc, char **argv)
 	} else if (read(pipefd[0], &status, sizeof(status)) != sizeof(status)) {
 		return 125;
 	}
+	if (timing_on)
+		fprintf(stderr, "floor: timing: exit message at %.3f ms\n", now_ms() - t0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
